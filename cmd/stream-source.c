@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: MIT */
+/* stream-source: text or frames from files, stdin or a followed log -> records
+ * with event time and watermarks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libcore/cli.h"
+#include "libcore/dur.h"
+#include "libcore/err.h"
+#include "libcore/evtime.h"
+#include "libcore/feed.h"
+#include "libcore/tool.h"
+#include "libcore/wm.h"
+#include "libcore/xalloc.h"
+
+enum {
+	OPT_FORMAT = CORE_OPT_TOOL, OPT_TIME, OPT_MAXDELAY, OPT_IDLE,
+	OPT_FOLLOW, OPT_FROMEND, OPT_REPLAY, OPT_NOINFER, OPT_NOHEADER,
+	OPT_RAGGED, OPT_NOPROGRESS
+};
+
+static const struct core_opt options[] = {
+	{ OPT_FORMAT, 'f', "format", "FORMAT", "input format: auto (frames or "
+	  "NDJSON), ndjson, csv, tsv, logfmt, lines, combined, common",
+	  "auto ndjson csv tsv logfmt lines combined common frames" },
+	{ OPT_TIME, 't', "time", "FIELD[:FORMAT]", "event time from FIELD "
+	  "(default: arrival time); FORMAT: auto, epoch, epoch_s, epoch_ms, "
+	  "epoch_us, epoch_ns, rfc3339, clf, syslog or a strptime pattern",
+	  NULL },
+	{ OPT_MAXDELAY, 'd', "max-delay", "DUR", "allowed out-of-orderness: "
+	  "watermark = latest event time - DUR (default 0)", NULL },
+	{ OPT_IDLE, 'i', "idle", "DUR", "when no input comes for DUR, advance "
+	  "the watermark with the clock (default: off with --time, 100ms "
+	  "without)", NULL },
+	{ OPT_FOLLOW, 'F', "follow", NULL, "follow files like tail -F: wait "
+	  "for more, survive rotation and truncation", NULL },
+	{ OPT_FROMEND, 0, "from-end", NULL, "with -F, start at the end of "
+	  "each file instead of its beginning", NULL },
+	{ OPT_REPLAY, 0, "replay", "[=SPEED]", "pace records by their event "
+	  "time, SPEED times faster than real time (default 1)", NULL },
+	{ OPT_NOINFER, 'S', "no-infer", NULL, "csv, tsv, logfmt: keep every "
+	  "value a string", NULL },
+	{ OPT_NOHEADER, 0, "no-header", NULL, "csv, tsv: no header line; "
+	  "fields are named 1, 2, ...", NULL },
+	{ OPT_RAGGED, 0, "allow-ragged", NULL, "csv, tsv: pad short rows with "
+	  "null, name extra fields by position", NULL },
+	{ OPT_NOPROGRESS, 0, "no-progress", NULL, "no progress line on a "
+	  "terminal", NULL },
+	CORE_OPTS_OUTPUT("frames ndjson csv tsv logfmt lines table"),
+	CORE_OPTS_COMMON,
+	{ 0, 0, NULL, NULL, NULL, NULL }
+};
+
+static const struct core_cli cli = {
+	"[-F] [-f FORMAT] [-t FIELD[:FORMAT]] [-d DUR] [-i DUR] [options] "
+	"[FILE ...]",
+	"Reads records from files or standard input, stamps each with its "
+	"event time,\nand writes them with watermarks for the next stream-* "
+	"tool.",
+	options, "@file"
+};
+
+struct source {
+	struct core_tool t;
+	struct core_decopts dec;
+	struct core_evtime et;
+	int has_time;
+	int64_t max_delay;
+	int64_t idle;
+	int follow, from_end, progress;
+	double replay;            /* 0: off */
+	char **files;
+	size_t nfiles;
+	struct core_feed *feeds;
+	size_t cur;               /* sequential mode: the feed being read */
+	size_t live;              /* feeds not at their end */
+	struct core_wmgen *gen;   /* one per feed */
+	int64_t wm_out;           /* last watermark written */
+	int64_t last_input;       /* monotonic ns of the last read */
+	struct core_timer idle_timer, progress_timer, stop_timer;
+	int64_t replay_t0, replay_w0;
+	struct core_timer replay_timer;
+	uint64_t nrec;
+	int64_t started;
+	int progress_shown;
+	int sig;
+};
+
+static struct source S;
+
+static int
+on_opt(int id, const char *arg, void *ctx)
+{
+	struct source *s = ctx;
+
+	switch (id) {
+	case OPT_FORMAT:
+		s->dec.format = core_arg_word("--format", arg,
+		    core_dec_formats);
+		break;
+	case OPT_TIME:
+		core_evtime_init(&s->et, arg);
+		s->has_time = 1;
+		break;
+	case OPT_MAXDELAY:
+		s->max_delay = core_arg_dur("--max-delay", arg, 0);
+		break;
+	case OPT_IDLE:
+		s->idle = core_arg_dur("--idle", arg, 0);
+		break;
+	case OPT_FOLLOW:
+		s->follow = 1;
+		break;
+	case OPT_FROMEND:
+		s->from_end = 1;
+		break;
+	case OPT_REPLAY:
+		s->replay = 1;
+		if (arg) {
+			char *end;
+
+			s->replay = strtod(arg, &end);
+			if (end == arg || *end || !(s->replay > 0) ||
+			    s->replay > 1e9)
+				core_usage_error("--replay: '%s' is not a speed "
+				    "(a number > 0, e.g. 1, 10, 0.5)", arg);
+		}
+		break;
+	case OPT_NOINFER:
+		s->dec.no_infer = 1;
+		break;
+	case OPT_NOHEADER:
+		s->dec.no_header = 1;
+		break;
+	case OPT_RAGGED:
+		s->dec.allow_ragged = 1;
+		break;
+	case OPT_NOPROGRESS:
+		s->progress = 0;
+		break;
+	}
+	return 0;
+}
+
+/* The watermark over the feeds being read: while following several files
+ * it is the least of theirs (a feed with no record yet does not count). */
+static int64_t
+watermark(struct source *s)
+{
+	int64_t wm = CORE_WM_MAX;
+	size_t i;
+	int any = 0;
+
+	if (!s->follow)
+		return s->gen[0].wm;
+	for (i = 0; i < s->nfiles; i++) {
+		if (s->gen[i].max_seen == CORE_WM_MIN)
+			continue;
+		if (s->gen[i].wm < wm)
+			wm = s->gen[i].wm;
+		any = 1;
+	}
+	return any ? wm : CORE_WM_MIN;
+}
+
+static void
+emit_wm(struct source *s, int64_t wm)
+{
+	if (wm > s->wm_out) {
+		s->wm_out = wm;
+		core_writer_wm(s->t.w, wm);
+	}
+}
+
+static struct core_wmgen *
+gen_of(struct source *s, struct core_feed *f)
+{
+	return &s->gen[s->follow ? (size_t)(f - s->feeds) : 0];
+}
+
+static void replay_due(struct core_loop *l, void *ctx);
+
+static int
+on_event(struct core_feed *f, struct core_event *ev, void *ctx)
+{
+	struct source *s = ctx;
+	const char *why;
+	int64_t t;
+
+	switch (ev->kind) {
+	case CORE_EV_REC:
+		if (s->has_time) {
+			if (core_evtime_get(&s->et, &ev->rec, &t, &why) < 0) {
+				core_dec_bad(f->dec, ev, NULL, 0, ev->line, 0,
+				    (int64_t)ev->off, "%s '%s'", why,
+				    s->et.name);
+				core_report_bad(&s->t.rep, f->in.name, ev);
+				return 0;
+			}
+			ev->rec.time = t;
+			core_rec_touch(&ev->rec);
+		} else if (strcmp(core_dec_format(f->dec), "frames") != 0) {
+			/* Text input without --time: the arrival time.  Frames
+			 * keep the event time they carry, and their watermarks
+			 * pass on as they are. */
+			ev->rec.time = f->arrival;
+		}
+		if (s->replay > 0) {
+			int64_t now = core_now_mono(), due;
+
+			if (s->replay_w0 == 0) {
+				s->replay_w0 = now;
+				s->replay_t0 = ev->rec.time;
+			}
+			due = s->replay_w0 + (int64_t)((double)(ev->rec.time -
+			    s->replay_t0) / s->replay);
+			if (due > now + 100000) {
+				core_loop_timer(s->t.loop, &s->replay_timer,
+				    due, replay_due, f);
+				return 1;
+			}
+		}
+		if (s->has_time || strcmp(core_dec_format(f->dec), "frames"))
+			core_wmgen_observe(gen_of(s, f), ev->rec.time,
+			    f->arrival_mono);
+		core_writer_rec(s->t.w, &ev->rec);
+		s->nrec++;
+		return 0;
+	case CORE_EV_WM:
+		/* Upstream watermarks pass when times are not reassigned. */
+		if (!s->has_time && ev->wm < CORE_WM_MAX)
+			emit_wm(s, ev->wm);
+		return 0;
+	case CORE_EV_CLOSE:
+		core_writer_close(s->t.w, &ev->win);
+		return 0;
+	case CORE_EV_BARRIER:
+		core_writer_barrier(s->t.w, ev->barrier);
+		return 0;
+	case CORE_EV_END:
+		return 0;
+	case CORE_EV_BAD:
+		core_report_bad(&s->t.rep, f->in.name, ev);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void
+replay_due(struct core_loop *l, void *ctx)
+{
+	(void)l;
+	core_feed_resume(ctx);
+}
+
+static void
+clear_progress(struct source *s)
+{
+	if (s->progress_shown) {
+		fputs("\r\033[K", stderr);
+		s->progress_shown = 0;
+	}
+}
+
+static void
+finish(struct source *s)
+{
+	core_loop_timer_cancel(s->t.loop, &s->progress_timer);
+	clear_progress(s);
+	emit_wm(s, CORE_WM_MAX);
+	core_tool_exit(&s->t, s->sig);
+}
+
+static void
+on_eof(struct core_feed *f, void *ctx)
+{
+	struct source *s = ctx;
+
+	(void)f;
+	s->live--;
+	if (!s->follow && s->cur + 1 < s->nfiles) {
+		s->cur++;
+		core_feed_start(&s->feeds[s->cur], on_event, on_eof, s);
+		return;
+	}
+	if (s->live == 0)
+		finish(s);
+}
+
+/* The idle hook: a watermark for what was read, before the loop sleeps or
+ * after a timer. */
+static void
+idle_wm(struct core_loop *l, void *ctx)
+{
+	struct source *s = ctx;
+
+	(void)l;
+	emit_wm(s, watermark(s));
+}
+
+static void
+idle_tick(struct core_loop *l, void *ctx)
+{
+	struct source *s = ctx;
+	int64_t now = core_now_mono(), next, quiet;
+	size_t i, n = s->follow ? s->nfiles : 1;
+
+	for (i = 0; i < n; i++) {
+		quiet = now - s->feeds[s->follow ? i : s->cur].arrival_mono;
+		if (quiet >= s->idle)
+			core_wmgen_idle(&s->gen[i], now);
+	}
+	if (!s->has_time &&
+	    strcmp(core_dec_format(s->feeds[s->cur].dec), "frames") != 0) {
+		/* Arrival time is the clock: progress is the clock too. */
+		struct core_wmgen *g = &s->gen[0];
+		int64_t w = core_now_real() - s->max_delay;
+
+		if (w > g->wm)
+			g->wm = w;
+	}
+	emit_wm(s, watermark(s));
+	next = s->idle < 50000000 ? s->idle : 50000000;
+	if (next < 1000000)
+		next = 1000000;
+	core_loop_timer(l, &s->idle_timer, now + next, idle_tick, s);
+}
+
+static void
+human(char *buf, size_t n, double v)
+{
+	const char *u = "";
+
+	if (v >= 1e9) {
+		v /= 1e9;
+		u = "G";
+	} else if (v >= 1e6) {
+		v /= 1e6;
+		u = "M";
+	} else if (v >= 1e3) {
+		v /= 1e3;
+		u = "k";
+	}
+	snprintf(buf, n, "%.1f%s", v, u);
+}
+
+static void
+progress_tick(struct core_loop *l, void *ctx)
+{
+	struct source *s = ctx;
+	struct core_feed *f = &s->feeds[s->cur];
+	double secs = (double)(core_now_mono() - s->started) / 1e9;
+	char done[32], total[32], rate[32], eta[32] = "";
+	double frac;
+
+	if (f->in.size > 0 && secs > 0.5) {
+		frac = (double)f->in.nread / (double)f->in.size;
+		human(done, sizeof(done), (double)f->in.nread);
+		human(total, sizeof(total), (double)f->in.size);
+		human(rate, sizeof(rate), (double)s->nrec / secs);
+		if (frac > 0.01 && frac < 1) {
+			double left = secs / frac - secs;
+
+			snprintf(eta, sizeof(eta), ", ETA %d:%02d",
+			    (int)left / 60, (int)left % 60);
+		}
+		fprintf(stderr, "\r\033[K%s: %s: %.0f%% (%sB of %sB), %s "
+		    "records/s%s", core_progname, f->in.name, frac * 100, done,
+		    total, rate, eta);
+		s->progress_shown = 1;
+	}
+	core_loop_timer(l, &s->progress_timer, core_now_mono() + 250000000,
+	    progress_tick, s);
+}
+
+static void
+stop_now(struct core_loop *l, void *ctx)
+{
+	(void)l;
+	finish(ctx);
+}
+
+/* SIGINT/SIGTERM/SIGHUP: read what is there now, then end as at end of
+ * input (every window downstream closes). */
+static void
+on_signal(struct core_loop *l, void *ctx)
+{
+	struct source *s = ctx;
+	size_t i;
+
+	if (s->sig)
+		return;
+	s->sig = core_loop_signal_last(l);
+	for (i = 0; i < s->nfiles; i++)
+		core_feed_unfollow(&s->feeds[i]);
+	if (s->replay > 0)
+		finish(s);
+	core_loop_timer(l, &s->stop_timer, core_now_mono() + 200000000,
+	    stop_now, s);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct source *s = &S;
+	struct core_common com;
+	static char *stdin_only[] = { "-", NULL };
+	size_t i;
+	int first;
+
+	core_setprogname(argv[0]);
+	s->progress = 1;
+	s->idle = -1;
+	s->dec.format = "auto";
+	first = core_cli_parse(&cli, argc, argv, &com, on_opt, s);
+	s->files = argc > first ? argv + first : stdin_only;
+	s->nfiles = argc > first ? (size_t)(argc - first) : 1;
+	if (s->replay > 0 && !s->has_time)
+		core_usage_error("--replay needs --time: records are paced by "
+		    "their event time");
+	if (s->replay > 0 && s->follow)
+		core_usage_error("--replay and --follow do not go together");
+	if (s->from_end && !s->follow)
+		core_usage_error("--from-end needs --follow");
+	if (s->idle < 0)
+		s->idle = s->has_time ? 0 : 100000000;
+
+	core_tool_init(&s->t, &com, core_writer_default_format(1), NULL);
+	s->feeds = core_xcalloc(s->nfiles, sizeof(*s->feeds));
+	s->gen = core_xcalloc(s->nfiles, sizeof(*s->gen));
+	for (i = 0; i < s->nfiles; i++) {
+		if (s->follow && strcmp(s->files[i], "-") == 0)
+			core_usage_error("--follow needs files, not standard "
+			    "input");
+		if (core_feed_open(&s->feeds[i], s->t.loop, s->files[i],
+		    &s->dec, com.max_rec, s->follow, s->from_end) < 0)
+			core_diesys(CORE_EXIT_IO, "cannot open '%s'",
+			    s->files[i]);
+		core_wmgen_init(&s->gen[i], s->max_delay);
+	}
+	s->wm_out = CORE_WM_MIN;
+	s->live = s->nfiles;
+	s->started = core_now_mono();
+	core_loop_idle(s->t.loop, idle_wm, s);
+	core_loop_signals(s->t.loop, on_signal, s);
+	if (s->follow)
+		for (i = 0; i < s->nfiles; i++)
+			core_feed_start(&s->feeds[i], on_event, on_eof, s);
+	else
+		core_feed_start(&s->feeds[0], on_event, on_eof, s);
+	if (s->idle > 0)
+		idle_tick(s->t.loop, s);
+	if (s->progress && !s->follow && isatty(2) && s->feeds[0].in.isreg)
+		core_loop_timer(s->t.loop, &s->progress_timer,
+		    core_now_mono() + 500000000, progress_tick, s);
+	core_loop_run(s->t.loop);
+	finish(s);
+}

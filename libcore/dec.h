@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/* Decoders: bytes of one input in some format -> events. */
+#ifndef CORE_DEC_H
+#define CORE_DEC_H
+
+#include <stdint.h>
+
+#include "libcore/arena.h"
+#include "libcore/event.h"
+#include "libcore/input.h"
+#include "libcore/rec.h"
+
+struct core_decopts {
+	const char *format;   /* see core_dec_formats; "auto" sniffs */
+	int no_infer;         /* CSV/TSV/logfmt: every value a string */
+	int no_header;        /* CSV/TSV: no header line; fields 1, 2, ... */
+	int allow_ragged;     /* CSV/TSV: short rows padded with null, long
+	                       * rows get fields named by position */
+	uint32_t max_frame;   /* frames: 0 means the default */
+	const char *field;    /* lines: the field name ("line") */
+};
+
+struct core_dec;
+
+struct core_dec_vtab {
+	const char *name;
+	/*
+	 * The next event.  CORE_EV_NONE: fill the input and call again;
+	 * CORE_EV_EOF: the input is done.  Decoders set rec.time to 0: the
+	 * tool assigns event time.
+	 */
+	enum core_ev (*next)(struct core_dec *d, struct core_event *ev);
+	void (*free)(struct core_dec *d);
+};
+
+/* The base every decoder embeds first. */
+struct core_dec {
+	const struct core_dec_vtab *vt;
+	struct core_input *in;
+	struct core_decopts opts;
+	struct core_arena arena;   /* reset before each event */
+	struct core_recb rb;
+	char reason[256];          /* storage for ev->reason */
+};
+
+/*
+ * A decoder for input in (borrowed; it must outlive the decoder).  Returns
+ * NULL for an unknown format name.  New; free with core_dec_free.
+ */
+struct core_dec *core_dec_new(struct core_input *in,
+    const struct core_decopts *o);
+void core_dec_free(struct core_dec *d);
+
+static inline enum core_ev
+core_dec_next(struct core_dec *d, struct core_event *ev)
+{
+	return d->vt->next(d, ev);
+}
+
+/* The format being decoded: for "auto", the one detected (or "auto"
+ * while undecided). */
+const char *core_dec_format(const struct core_dec *d);
+
+/* The format names, NULL-terminated, for --help and completion. */
+extern const char *const core_dec_formats[];
+
+/* Helpers for decoders. */
+void core_dec_base_init(struct core_dec *d, const struct core_dec_vtab *vt,
+    struct core_input *in, const struct core_decopts *o);
+void core_dec_base_release(struct core_dec *d);
+/* Fills ev as CORE_EV_BAD with reason formatted into d->reason. */
+enum core_ev core_dec_bad(struct core_dec *d, struct core_event *ev,
+    const char *raw, size_t rawlen, uint64_t line, uint64_t col,
+    int64_t off, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+/* Constructors of the decoders (each in its own module). */
+struct core_dec *core_dec_frames_new(struct core_input *in,
+    const struct core_decopts *o);
+struct core_dec *core_dec_ndjson_new(struct core_input *in,
+    const struct core_decopts *o);
+struct core_dec *core_dec_csv_new(struct core_input *in,
+    const struct core_decopts *o, char delim);
+struct core_dec *core_dec_tsv_new(struct core_input *in,
+    const struct core_decopts *o);
+struct core_dec *core_dec_logfmt_new(struct core_input *in,
+    const struct core_decopts *o);
+struct core_dec *core_dec_lines_new(struct core_input *in,
+    const struct core_decopts *o);
+/* combined: 1; common: 0. */
+struct core_dec *core_dec_clf_new(struct core_input *in,
+    const struct core_decopts *o, int combined);
+
+#endif

@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: MIT */
+/* The binary frame codec spoken between stream-* tools (stream-frame(5)). */
+#include "libcore/frame.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libcore/json.h"
+#include "libcore/out.h"
+#include "libcore/xalloc.h"
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "frame.c assumes a little-endian host (see put_u64)"
+#endif
+
+/* ---- little-endian and LEB128 helpers -------------------------------- */
+
+static inline unsigned char *
+put_u32(unsigned char *d, uint32_t v)
+{
+	d[0] = (unsigned char)v;
+	d[1] = (unsigned char)(v >> 8);
+	d[2] = (unsigned char)(v >> 16);
+	d[3] = (unsigned char)(v >> 24);
+	return d + 4;
+}
+
+static inline unsigned char *
+put_u64(unsigned char *d, uint64_t v)
+{
+	memcpy(d, &v, 8);    /* little-endian hosts only; checked in init */
+	return d + 8;
+}
+
+static inline uint32_t
+get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t
+get_u64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline unsigned char *
+put_var(unsigned char *d, uint64_t v)
+{
+	while (v >= 0x80) {
+		*d++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*d++ = (unsigned char)v;
+	return d;
+}
+
+/* Reads a LEB128 number of at most 10 bytes; NULL if malformed. */
+static inline const unsigned char *
+get_var(const unsigned char *p, const unsigned char *end, uint64_t *v)
+{
+	uint64_t r = 0;
+	unsigned shift = 0;
+
+	while (p < end) {
+		unsigned char c = *p++;
+
+		if (shift == 63 && c > 1)
+			return NULL;
+		r |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*v = r;
+			return p;
+		}
+		shift += 7;
+		if (shift > 63)
+			return NULL;
+	}
+	return NULL;
+}
+
+static inline uint64_t
+zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t
+unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* ---- encoder ---------------------------------------------------------- */
+
+void
+core_frame_enc_init(struct core_frame_enc *e, struct core_out *out)
+{
+	e->out = out;
+	e->wire = NULL;
+	e->capwire = 0;
+	e->next_wire = 0;
+}
+
+void
+core_frame_enc_release(struct core_frame_enc *e)
+{
+	free(e->wire);
+	e->wire = NULL;
+	e->capwire = 0;
+}
+
+void
+core_frame_put_header(struct core_frame_enc *e)
+{
+	char line[CORE_FRAME_HEADER_MAX];
+	int n = snprintf(line, sizeof(line), "%s%d%s", CORE_FRAME_MAGIC,
+	    CORE_FRAME_VERSION, CORE_FRAME_HINT);
+
+	core_out_write(e->out, line, (size_t)n);
+}
+
+/* Starts a frame of at most max payload bytes; returns where the payload
+ * goes.  end_frame patches the length. */
+static inline unsigned char *
+begin_frame(struct core_frame_enc *e, int type, size_t max)
+{
+	unsigned char *d = (unsigned char *)core_out_reserve(e->out, max + 5);
+
+	d[0] = (unsigned char)type;
+	return d + 5;
+}
+
+static inline void
+end_frame(struct core_frame_enc *e, unsigned char *payload, unsigned char *end)
+{
+	put_u32(payload - 4, (uint32_t)(end - payload));
+	core_out_commit(e->out, (char *)end);
+}
+
+static uint32_t
+declare(struct core_frame_enc *e, const struct core_schema *s)
+{
+	unsigned char *d, *p;
+	size_t max = 20, i;
+	uint32_t w;
+
+	if (s->id >= e->capwire) {
+		size_t old = e->capwire;
+
+		e->wire = core_xgrow(e->wire, &e->capwire, s->id + 1,
+		    sizeof(*e->wire));
+		memset(e->wire + old, 0, (e->capwire - old) * sizeof(*e->wire));
+	}
+	if (e->wire[s->id])
+		return e->wire[s->id] - 1;
+	/* Past the id bound, reuse ids from 0: a redeclaration replaces the
+	 * old meaning on both sides. */
+	if (e->next_wire >= CORE_FRAME_MAX_SCHEMA_ID) {
+		memset(e->wire, 0, e->capwire * sizeof(*e->wire));
+		e->next_wire = 0;
+	}
+	w = e->next_wire++;
+	e->wire[s->id] = w + 1;
+	for (i = 0; i < s->n; i++)
+		max += 10 + s->f[i]->len;
+	d = begin_frame(e, CORE_FR_SCHEMA, max);
+	p = put_var(d, w);
+	p = put_var(p, s->n);
+	for (i = 0; i < s->n; i++) {
+		p = put_var(p, s->f[i]->len);
+		memcpy(p, s->f[i]->name, s->f[i]->len);
+		p += s->f[i]->len;
+	}
+	end_frame(e, d, p);
+	return w;
+}
+
+void
+core_frame_put_rec(struct core_frame_enc *e, const struct core_rec *r)
+{
+	const struct core_schema *s = r->schema;
+	uint32_t w = (s->id < e->capwire && e->wire[s->id]) ?
+	    e->wire[s->id] - 1 : declare(e, s);
+	unsigned char *d, *p;
+	size_t max, i;
+
+	if (r->raw) {
+		d = begin_frame(e, CORE_FR_DATA, 5 + r->rawlen);
+		p = put_var(d, w);
+		memcpy(p, r->raw, r->rawlen);
+		end_frame(e, d, p + r->rawlen);
+		return;
+	}
+	max = 5 + 8 + 11 * (size_t)s->n;
+	for (i = 0; i < s->n; i++)
+		if (r->v[i].type >= CORE_DOUBLE && r->v[i].type != CORE_TIME)
+			max += r->v[i].len;
+	d = begin_frame(e, CORE_FR_DATA, max);
+	p = put_var(d, w);
+	p = put_u64(p, (uint64_t)r->time);
+	for (i = 0; i < s->n; i++) {
+		const struct core_value *v = &r->v[i];
+
+		switch (v->type) {
+		case CORE_NULL:
+			*p++ = CORE_TAG_NULL;
+			break;
+		case CORE_BOOL:
+			*p++ = v->u.i ? CORE_TAG_TRUE : CORE_TAG_FALSE;
+			break;
+		case CORE_INT:
+			*p++ = CORE_TAG_INT;
+			p = put_var(p, zigzag(v->u.i));
+			break;
+		case CORE_DOUBLE:
+			if (v->flags & CORE_VF_TEXT) {
+				*p++ = CORE_TAG_NUMTEXT;
+				p = put_var(p, v->len);
+				memcpy(p, v->u.s, v->len);
+				p += v->len;
+			} else {
+				*p++ = CORE_TAG_DOUBLE;
+				memcpy(p, &v->u.d, 8);
+				p += 8;
+			}
+			break;
+		case CORE_TIME:
+			*p++ = CORE_TAG_TIME;
+			p = put_u64(p, (uint64_t)v->u.i);
+			break;
+		case CORE_STR:
+		case CORE_JSON:
+			*p++ = v->type == CORE_STR ? CORE_TAG_STR :
+			    CORE_TAG_JSON;
+			p = put_var(p, v->len);
+			if (v->len)
+				memcpy(p, v->u.s, v->len);
+			p += v->len;
+			break;
+		}
+	}
+	end_frame(e, d, p);
+}
+
+void
+core_frame_put_wm(struct core_frame_enc *e, int64_t wm)
+{
+	unsigned char *d = begin_frame(e, CORE_FR_WM, 8);
+
+	end_frame(e, d, put_u64(d, (uint64_t)wm));
+}
+
+void
+core_frame_put_close(struct core_frame_enc *e, const struct core_window *w)
+{
+	unsigned char *d = begin_frame(e, CORE_FR_CLOSE, 16);
+	unsigned char *p = put_u64(d, (uint64_t)w->start);
+
+	end_frame(e, d, put_u64(p, (uint64_t)w->end));
+}
+
+void
+core_frame_put_barrier(struct core_frame_enc *e, uint64_t id)
+{
+	unsigned char *d = begin_frame(e, CORE_FR_BARRIER, 8);
+
+	end_frame(e, d, put_u64(d, id));
+}
+
+void
+core_frame_put_end(struct core_frame_enc *e)
+{
+	unsigned char *d = begin_frame(e, CORE_FR_END, 0);
+
+	end_frame(e, d, d);
+}
+
+/* ---- decoder ---------------------------------------------------------- */
+
+void
+core_frame_dec_init(struct core_frame_dec *d, uint32_t max_frame)
+{
+	memset(d, 0, sizeof(*d));
+	d->max_frame = max_frame ? max_frame : CORE_FRAME_MAX_DEFAULT;
+}
+
+void
+core_frame_dec_release(struct core_frame_dec *d)
+{
+	free(d->map);
+	free(d->vals);
+	memset(d, 0, sizeof(*d));
+}
+
+int
+core_frame_sniff(const void *p, size_t len)
+{
+	size_t n = len < CORE_FRAME_MAGIC_LEN ? len : CORE_FRAME_MAGIC_LEN;
+
+	if (memcmp(p, CORE_FRAME_MAGIC, n) != 0)
+		return 0;
+	return len < CORE_FRAME_MAGIC_LEN ? -1 : 1;
+}
+
+static size_t
+bad(struct core_frame_dec *d, struct core_event *ev, size_t off, int fatal,
+    size_t consumed, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static size_t
+bad(struct core_frame_dec *d, struct core_event *ev, size_t off, int fatal,
+    size_t consumed, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->reason, sizeof(d->reason), fmt, ap);
+	va_end(ap);
+	ev->kind = CORE_EV_BAD;
+	ev->reason = d->reason;
+	ev->raw = NULL;
+	ev->rawlen = 0;
+	ev->line = 0;
+	ev->col = 0;
+	ev->off = off;
+	ev->fatal = fatal;
+	return consumed;
+}
+
+static size_t
+decode_header(struct core_frame_dec *d, const unsigned char *p, size_t len,
+    int at_eof, struct core_event *ev)
+{
+	const unsigned char *nl;
+	size_t i, n = len < CORE_FRAME_HEADER_MAX ? len : CORE_FRAME_HEADER_MAX;
+	unsigned long ver = 0;
+
+	if (len < CORE_FRAME_MAGIC_LEN ||
+	    (nl = memchr(p, '\n', n)) == NULL) {
+		if (!at_eof && len < CORE_FRAME_HEADER_MAX)
+			return 0;
+		if (len >= CORE_FRAME_MAGIC_LEN && core_frame_sniff(p, len) &&
+		    !at_eof)
+			return bad(d, ev, 0, 1, len,
+			    "frame stream header longer than %d bytes",
+			    CORE_FRAME_HEADER_MAX);
+		return bad(d, ev, 0, 1, len ? len : 1,
+		    "truncated frame stream header");
+	}
+	if (core_frame_sniff(p, len) != 1)
+		return bad(d, ev, 0, 1, len, "not a frame stream");
+	for (i = CORE_FRAME_MAGIC_LEN; p + i < nl && p[i] >= '0' &&
+	    p[i] <= '9' && ver < 100000; i++)
+		ver = ver * 10 + (p[i] - '0');
+	if (i == CORE_FRAME_MAGIC_LEN)
+		return bad(d, ev, i, 1, len, "frame stream header has no "
+		    "version");
+	if (ver != CORE_FRAME_VERSION)
+		return bad(d, ev, 0, 1, len, "frame stream version %lu, but "
+		    "this tool reads version %d: use tools of the same "
+		    "release on both ends", ver, CORE_FRAME_VERSION);
+	d->header_seen = 1;
+	ev->kind = CORE_EV_NONE;
+	return (size_t)(nl - p) + 1;
+}
+
+static size_t
+decode_schema(struct core_frame_dec *d, const unsigned char *p,
+    const unsigned char *end, size_t total, struct core_event *ev)
+{
+	const struct core_sym **f = NULL;
+	const struct core_schema *s;
+	const unsigned char *q = p;
+	uint64_t id, n, len, i;
+	size_t capf = 0;
+
+	if ((q = get_var(q, end, &id)) == NULL || id >= CORE_FRAME_MAX_SCHEMA_ID)
+		return bad(d, ev, 5, 0, total, "bad schema id in schema frame");
+	if ((q = get_var(q, end, &n)) == NULL || n > CORE_MAX_FIELDS ||
+	    n > (uint64_t)(end - q))
+		return bad(d, ev, 5, 0, total, "bad field count in schema "
+		    "frame");
+	f = core_xgrow(NULL, &capf, n ? n : 1, sizeof(*f));
+	for (i = 0; i < n; i++) {
+		size_t at = (size_t)(q - p) + 5;
+
+		if ((q = get_var(q, end, &len)) == NULL ||
+		    len > (uint64_t)(end - q)) {
+			free(f);
+			return bad(d, ev, at, 0, total, "truncated field name "
+			    "in schema frame");
+		}
+		if (!core_utf8_valid((const char *)q, len)) {
+			free(f);
+			return bad(d, ev, at, 0, total, "field name is not "
+			    "valid UTF-8 in schema frame");
+		}
+		if ((f[i] = core_sym_intern((const char *)q, len)) == NULL) {
+			free(f);
+			return bad(d, ev, at, 1, total, "too many distinct "
+			    "field names");
+		}
+		q += len;
+	}
+	if (q != end) {
+		free(f);
+		return bad(d, ev, (size_t)(q - p) + 5, 0, total,
+		    "trailing bytes in schema frame");
+	}
+	s = core_schema_intern(f, (uint32_t)n);
+	free(f);
+	if (s == NULL)
+		return bad(d, ev, 5, 0, total, "duplicate field names in schema "
+		    "frame");
+	if (id >= d->capmap) {
+		size_t old = d->capmap;
+
+		d->map = core_xgrow(d->map, &d->capmap, id + 1, sizeof(*d->map));
+		memset(d->map + old, 0, (d->capmap - old) * sizeof(*d->map));
+	}
+	d->map[id] = s;
+	ev->kind = CORE_EV_NONE;
+	return total;
+}
+
+static size_t
+decode_data(struct core_frame_dec *d, const unsigned char *p,
+    const unsigned char *end, size_t total, struct core_event *ev)
+{
+	const struct core_schema *s;
+	const unsigned char *q = p, *body;
+	struct core_json_err je;
+	uint64_t id, u, len;
+	uint32_t i;
+
+	if ((q = get_var(q, end, &id)) == NULL || id >= d->capmap ||
+	    (s = d->map[id]) == NULL)
+		return bad(d, ev, 5, 0, total, "data frame refers to an "
+		    "undeclared schema");
+	if (end - q < 8)
+		return bad(d, ev, 5, 0, total, "truncated data frame");
+	body = q;
+	ev->rec.time = (int64_t)get_u64(q);
+	q += 8;
+	if (s->n > d->capvals)
+		d->vals = core_xgrow(d->vals, &d->capvals, s->n,
+		    sizeof(*d->vals));
+	for (i = 0; i < s->n; i++) {
+		struct core_value *v = &d->vals[i];
+		size_t at = (size_t)(q - p) + 5;
+
+		if (q >= end)
+			return bad(d, ev, at, 0, total, "data frame has fewer "
+			    "values than its schema");
+		v->flags = 0;
+		v->len = 0;
+		switch (*q++) {
+		case CORE_TAG_NULL:
+			v->type = CORE_NULL;
+			break;
+		case CORE_TAG_FALSE:
+		case CORE_TAG_TRUE:
+			v->type = CORE_BOOL;
+			v->u.i = q[-1] == CORE_TAG_TRUE;
+			break;
+		case CORE_TAG_INT:
+			if ((q = get_var(q, end, &u)) == NULL)
+				return bad(d, ev, at, 0, total, "bad integer "
+				    "in data frame");
+			v->type = CORE_INT;
+			v->u.i = unzigzag(u);
+			break;
+		case CORE_TAG_DOUBLE:
+		case CORE_TAG_TIME:
+			if (end - q < 8)
+				return bad(d, ev, at, 0, total, "truncated "
+				    "value in data frame");
+			v->type = q[-1] == CORE_TAG_TIME ? CORE_TIME :
+			    CORE_DOUBLE;
+			memcpy(&v->u, q, 8);
+			q += 8;
+			break;
+		case CORE_TAG_NUMTEXT:
+		case CORE_TAG_STR:
+		case CORE_TAG_JSON:
+			v->type = q[-1] == CORE_TAG_STR ? CORE_STR :
+			    q[-1] == CORE_TAG_JSON ? CORE_JSON : CORE_DOUBLE;
+			if ((q = get_var(q, end, &len)) == NULL ||
+			    len > (uint64_t)(end - q))
+				return bad(d, ev, at, 0, total, "truncated "
+				    "value in data frame");
+			v->len = (uint32_t)len;
+			v->u.s = (const char *)q;
+			if (v->type == CORE_DOUBLE) {
+				struct core_value nv;
+
+				v->flags = CORE_VF_TEXT;
+				if (!core_number_scan(v->u.s, len, &nv))
+					return bad(d, ev, at, 0, total, "bad "
+					    "number text in data frame");
+			} else if (v->type == CORE_JSON) {
+				if (len == 0 || (*q != '{' && *q != '[') ||
+				    core_json_validate(v->u.s, len, &je) < 0)
+					return bad(d, ev, at, 0, total, "bad "
+					    "JSON value in data frame");
+			}
+			q += len;
+			break;
+		default:
+			return bad(d, ev, at, 0, total, "unknown value tag %u "
+			    "in data frame", q[-1]);
+		}
+	}
+	if (q != end)
+		return bad(d, ev, (size_t)(q - p) + 5, 0, total, "data frame "
+		    "has more values than its schema");
+	ev->kind = CORE_EV_REC;
+	ev->rec.schema = s;
+	ev->rec.v = d->vals;
+	ev->rec.raw = body;
+	ev->rec.rawlen = (uint32_t)(end - body);
+	return total;
+}
+
+size_t
+core_frame_decode(struct core_frame_dec *d, const unsigned char *p,
+    size_t len, int at_eof, struct core_event *ev)
+{
+	const unsigned char *pl, *end;
+	uint32_t plen;
+	size_t total;
+
+	if (!d->header_seen)
+		return decode_header(d, p, len, at_eof, ev);
+	if (len < 5) {
+		if (!at_eof)
+			return 0;
+		return bad(d, ev, 0, 1, len, "truncated frame header "
+		    "(%zu of 5 bytes)", len);
+	}
+	plen = get_u32(p + 1);
+	if (plen > d->max_frame)
+		return bad(d, ev, 0, 1, len, "frame of %u bytes exceeds the "
+		    "limit of %u bytes", plen, d->max_frame);
+	total = 5 + (size_t)plen;
+	if (len < total) {
+		if (!at_eof)
+			return 0;
+		return bad(d, ev, 0, 1, len, "truncated frame (%zu of %zu "
+		    "bytes)", len, total);
+	}
+	pl = p + 5;
+	end = pl + plen;
+	switch (p[0]) {
+	case CORE_FR_SCHEMA:
+		return decode_schema(d, pl, end, total, ev);
+	case CORE_FR_DATA:
+		return decode_data(d, pl, end, total, ev);
+	case CORE_FR_WM:
+		if (plen != 8)
+			return bad(d, ev, 0, 0, total, "bad watermark frame");
+		ev->kind = CORE_EV_WM;
+		ev->wm = (int64_t)get_u64(pl);
+		return total;
+	case CORE_FR_CLOSE:
+		if (plen != 16)
+			return bad(d, ev, 0, 0, total, "bad window-close "
+			    "frame");
+		ev->kind = CORE_EV_CLOSE;
+		ev->win.start = (int64_t)get_u64(pl);
+		ev->win.end = (int64_t)get_u64(pl + 8);
+		return total;
+	case CORE_FR_BARRIER:
+		if (plen != 8)
+			return bad(d, ev, 0, 0, total, "bad barrier frame");
+		ev->kind = CORE_EV_BARRIER;
+		ev->barrier = get_u64(pl);
+		return total;
+	case CORE_FR_END:
+		if (plen != 0)
+			return bad(d, ev, 0, 0, total, "bad end-of-stream "
+			    "frame");
+		ev->kind = CORE_EV_END;
+		return total;
+	default:
+		return bad(d, ev, 0, 0, total, "unknown frame type 0x%02x",
+		    p[0]);
+	}
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/* What every tool's main() sets up: loop, output, writer, report, exit. */
+#include "libcore/tool.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "libcore/err.h"
+
+static void
+check_out(struct core_tool *t)
+{
+	if (t->out.err == 0)
+		return;
+	if (t->out.err == EPIPE) {
+		/* The reader went away: stop quietly (DESIGN §6). */
+		t->out.err = 0;
+		t->out.len = 0;
+		core_exit(t->status);
+	}
+	errno = t->out.err;
+	t->out.err = 0;
+	t->out.len = 0;
+	core_diesys(CORE_EXIT_IO, "write error on %s", t->out.name);
+}
+
+void
+core_tool_flush(struct core_tool *t)
+{
+	if (t->w && !t->finished)
+		core_writer_idle(t->w);
+	core_out_flush(&t->out);
+	check_out(t);
+}
+
+static void
+idle_hook(struct core_loop *l, void *ctx)
+{
+	(void)l;
+	core_tool_flush(ctx);
+}
+
+static void
+exit_hook(void *ctx)
+{
+	struct core_tool *t = ctx;
+
+	core_out_flush(&t->out);
+	if (t->out.err && t->out.err != EPIPE) {
+		errno = t->out.err;
+		core_warn("write error on %s", t->out.name);
+	}
+}
+
+void
+core_tool_init(struct core_tool *t, const struct core_common *com,
+    const char *def, const struct core_wopts *wo)
+{
+	struct core_wopts o;
+
+	memset(t, 0, sizeof(*t));
+	t->com = *com;
+	t->loop = core_loop_new();
+	core_out_init(&t->out, 1, "<stdout>");
+	if (wo)
+		o = *wo;
+	else
+		memset(&o, 0, sizeof(o));
+	o.format = com->outfmt ? com->outfmt : def;
+	t->w = core_writer_new(&t->out, &o);
+	if (t->w == NULL)
+		core_usage_error("unknown output format '%s' (choose from "
+		    "frames, ndjson, csv, tsv, logfmt, lines, table)",
+		    o.format);
+	core_atexit(exit_hook, t);
+	core_report_init(&t->rep, com->strict, com->quiet, com->errors);
+	core_loop_idle_last(t->loop, idle_hook, t);
+}
+
+void
+core_tool_exit(struct core_tool *t, int sig)
+{
+	if (!t->finished) {
+		t->finished = 1;
+		core_writer_end(t->w);
+	}
+	core_out_flush(&t->out);
+	check_out(t);
+	core_writer_free(t->w);
+	t->w = NULL;
+	if (sig == 0)
+		core_exit(t->status);
+	core_exit(128 + sig);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* What every tool's main() sets up: loop, output, writer, report, exit. */
+#ifndef CORE_TOOL_H
+#define CORE_TOOL_H
+
+#include "libcore/cli.h"
+#include "libcore/loop.h"
+#include "libcore/out.h"
+#include "libcore/report.h"
+#include "libcore/writer.h"
+
+/*
+ * The output side of a tool and its ending.  The loop's idle hook flushes
+ * the writer and stdout (the flush rule); a reader that went away (EPIPE)
+ * ends the tool quietly with status 0; any other write error is status 3.
+ * Signals (SIGINT, SIGTERM, SIGHUP) call on_signal if set, else end the
+ * tool as at end of input.
+ */
+struct core_tool {
+	struct core_loop *loop;
+	struct core_out out;
+	struct core_writer *w;
+	struct core_report rep;
+	struct core_common com;
+	int status;        /* exit status so far */
+	int finished;
+};
+
+/*
+ * Sets up loop, stdout, writer (format com->outfmt, else def), report.
+ * wo may be NULL.  Exits 2 for an unknown format.
+ */
+void core_tool_init(struct core_tool *t, const struct core_common *com,
+    const char *def, const struct core_wopts *wo);
+
+/* Flushes the writer's idle work and stdout; handles write errors. */
+void core_tool_flush(struct core_tool *t);
+
+/*
+ * Ends the output: writer end (the end-of-stream frame), flush, report
+ * summary, exit with t->status (or 128+signal when a signal ended it).
+ */
+_Noreturn void core_tool_exit(struct core_tool *t, int sig);
+
+#endif

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/* Writers: the format registry, --fields projection, the frames writer. */
+#include "libcore/writer.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libcore/frame.h"
+#include "libcore/xalloc.h"
+
+const char *const core_writer_formats[] = {
+	"frames", "ndjson", "csv", "tsv", "logfmt", "lines", "table", NULL
+};
+
+const char *
+core_writer_default_format(int fd)
+{
+	const char *e = getenv("STREAMUTILS_FORMAT");
+
+	if (e && *e)
+		return e;
+	return isatty(fd) ? "ndjson" : "frames";
+}
+
+void
+core_writer_base_init(struct core_writer *w,
+    const struct core_writer_vtab *vt, struct core_out *out,
+    const struct core_wopts *o)
+{
+	size_t i;
+
+	w->vt = vt;
+	w->out = out;
+	w->opts = *o;
+	w->text = 1;
+	w->sel = NULL;
+	w->sel_schema = NULL;
+	w->sel_vals = NULL;
+	if (o->fields && o->nfields) {
+		const struct core_sym **syms;
+
+		w->sel = core_xcalloc(o->nfields, sizeof(*w->sel));
+		syms = core_xcalloc(o->nfields, sizeof(*syms));
+		for (i = 0; i < o->nfields; i++) {
+			core_fieldref_init(&w->sel[i], o->fields[i]);
+			syms[i] = w->sel[i].sym;
+		}
+		w->sel_schema = core_schema_intern(syms, (uint32_t)o->nfields);
+		free(syms);
+		w->sel_vals = core_xcalloc(o->nfields, sizeof(*w->sel_vals));
+	}
+}
+
+void
+core_writer_rec(struct core_writer *w, const struct core_rec *r)
+{
+	struct core_rec p;
+	size_t i;
+
+	if (w->sel == NULL) {
+		w->vt->rec(w, r);
+		return;
+	}
+	/* --fields: the listed fields in order, null where missing. */
+	for (i = 0; i < w->opts.nfields; i++) {
+		int k = core_fieldref_index(&w->sel[i], r->schema);
+
+		w->sel_vals[i] = k < 0 ? core_v_null() : r->v[k];
+	}
+	p.schema = w->sel_schema;
+	p.time = r->time;
+	p.v = w->sel_vals;
+	p.raw = NULL;
+	p.rawlen = 0;
+	w->vt->rec(w, &p);
+}
+
+void
+core_writer_free(struct core_writer *w)
+{
+	if (w == NULL)
+		return;
+	free(w->sel);
+	free(w->sel_vals);
+	w->vt->free(w);
+}
+
+/* ---- frames ------------------------------------------------------------- */
+
+/* The stream header goes out with the first frame, so that a tool that
+ * fails before writing anything leaves its output empty. */
+struct wr_frames {
+	struct core_writer base;
+	struct core_frame_enc enc;
+	int started;
+};
+
+static struct core_frame_enc *
+enc_of(struct core_writer *w)
+{
+	struct wr_frames *f = (struct wr_frames *)w;
+
+	if (!f->started) {
+		f->started = 1;
+		core_frame_put_header(&f->enc);
+	}
+	return &f->enc;
+}
+
+static void
+frames_rec(struct core_writer *w, const struct core_rec *r)
+{
+	core_frame_put_rec(enc_of(w), r);
+}
+
+static void
+frames_wm(struct core_writer *w, int64_t wm)
+{
+	core_frame_put_wm(enc_of(w), wm);
+}
+
+static void
+frames_close(struct core_writer *w, const struct core_window *win)
+{
+	core_frame_put_close(enc_of(w), win);
+}
+
+static void
+frames_barrier(struct core_writer *w, uint64_t id)
+{
+	core_frame_put_barrier(enc_of(w), id);
+}
+
+static void
+frames_end(struct core_writer *w)
+{
+	core_frame_put_end(enc_of(w));
+}
+
+static void
+frames_free(struct core_writer *w)
+{
+	core_frame_enc_release(&((struct wr_frames *)w)->enc);
+	free(w);
+}
+
+static const struct core_writer_vtab frames_vt = {
+	"frames", frames_rec, frames_wm, frames_close, frames_barrier,
+	frames_end, NULL, frames_free
+};
+
+struct core_writer *
+core_writer_frames_new(struct core_out *out, const struct core_wopts *o)
+{
+	struct wr_frames *f = core_xcalloc(1, sizeof(*f));
+
+	core_writer_base_init(&f->base, &frames_vt, out, o);
+	f->base.text = 0;
+	core_frame_enc_init(&f->enc, out);
+	return &f->base;
+}
+
+struct core_writer *
+core_writer_new(struct core_out *out, const struct core_wopts *o)
+{
+	const char *f = o->format ? o->format : "ndjson";
+
+	if (strcmp(f, "frames") == 0)
+		return core_writer_frames_new(out, o);
+	if (strcmp(f, "ndjson") == 0 || strcmp(f, "jsonl") == 0)
+		return core_writer_ndjson_new(out, o);
+	if (strcmp(f, "csv") == 0)
+		return core_writer_csv_new(out, o, ',');
+	if (strcmp(f, "tsv") == 0)
+		return core_writer_tsv_new(out, o);
+	if (strcmp(f, "logfmt") == 0)
+		return core_writer_logfmt_new(out, o);
+	if (strcmp(f, "lines") == 0)
+		return core_writer_lines_new(out, o);
+	if (strcmp(f, "table") == 0)
+		return core_writer_table_new(out, o);
+	return NULL;
+}
