@@ -120,6 +120,28 @@ core_input_open(struct core_input *in, const char *path, size_t max_rec,
 }
 
 void
+core_input_open_mem(struct core_input *in, const void *p, size_t len,
+    const char *name, size_t max_rec)
+{
+	memset(in, 0, sizeof(*in));
+	in->fd = -1;
+	in->notify_fd = -1;
+	in->wd_file = in->wd_dir = -1;
+	in->lineno = 1;
+	in->reset_at = SIZE_MAX;
+	in->max_rec = max_rec ? max_rec : CORE_MAX_RECORD_DEFAULT;
+	in->cap = len ? len : 1;
+	in->buf = core_xmalloc(in->cap);
+	if (len)
+		memcpy(in->buf, p, len);
+	in->len = len;
+	in->eof = 1;
+	in->isreg = 1;
+	in->size = len;
+	in->name = core_xstrdup(name ? name : "<memory>");
+}
+
+void
 core_input_close(struct core_input *in)
 {
 	if (in->fd > 0 || (in->fd == 0 && in->path))

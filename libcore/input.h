@@ -59,6 +59,13 @@ int core_input_open(struct core_input *in, const char *path, size_t max_rec,
 void core_input_close(struct core_input *in);
 
 /*
+ * An input over bytes in memory (tests, fuzzing): a copy of p[0..len),
+ * already at its end (eof set), named name.
+ */
+void core_input_open_mem(struct core_input *in, const void *p, size_t len,
+    const char *name, size_t max_rec);
+
+/*
  * Reads once.  Returns the bytes added (>0); 0 when nothing more is there
  * now (in->eof tells whether anything ever will); -1 on a read error
  * (errno).  While following, also handles truncation and rotation.
