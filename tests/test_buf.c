@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests for byte buffers, arenas, option lists and hashing. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "libcore/arena.h"
+#include "libcore/buf.h"
+#include "libcore/cli.h"
+#include "libcore/hash.h"
+
+Test(buf, grows_and_stays_terminated)
+{
+	struct core_buf b = CORE_BUF_INIT;
+	int i;
+
+	cr_expect_str_eq(core_buf_str(&b), "");
+	for (i = 0; i < 1000; i++)
+		core_buf_addf(&b, "%d,", i);
+	cr_expect_eq(b.p[b.len], '\0');
+	cr_expect_eq(strncmp(b.p, "0,1,2,", 6), 0);
+	core_buf_reset(&b);
+	cr_expect_eq(b.len, 0);
+	cr_expect_str_eq(core_buf_str(&b), "");
+	core_buf_add(&b, "a\0b", 3);
+	cr_expect_eq(b.len, 3);
+	core_buf_release(&b);
+}
+
+Test(buf, detach_hands_over_ownership)
+{
+	struct core_buf b = CORE_BUF_INIT;
+	size_t n;
+	char *s;
+
+	core_buf_addstr(&b, "hello");
+	s = core_buf_detach(&b, &n);
+	cr_expect_str_eq(s, "hello");
+	cr_expect_eq(n, 5);
+	cr_expect_null(b.p);
+	free(s);
+}
+
+Test(arena, allocations_are_aligned_and_distinct)
+{
+	struct core_arena a;
+	char *p[1000];
+	int i;
+
+	core_arena_init(&a);
+	for (i = 0; i < 1000; i++) {
+		p[i] = core_arena_alloc(&a, (size_t)i * 7 + 1);
+		cr_assert_eq((uintptr_t)p[i] % 16, 0);
+		memset(p[i], i & 0xff, (size_t)i * 7 + 1);
+	}
+	for (i = 0; i < 1000; i++)
+		cr_assert_eq((unsigned char)p[i][i * 7], (unsigned char)i);
+	core_arena_reset(&a);
+	cr_expect_str_eq(core_arena_dup(&a, "abc", 3), "abc");
+	/* A large block is fine too. */
+	memset(core_arena_alloc(&a, 10 << 20), 1, 10 << 20);
+	core_arena_release(&a);
+}
+
+Test(cli, split_list)
+{
+	size_t n;
+	char **v = core_split_list("a,,b", &n);
+
+	cr_assert_eq(n, 3);
+	cr_expect_str_eq(v[0], "a");
+	cr_expect_str_eq(v[1], "");
+	cr_expect_str_eq(v[2], "b");
+	cr_expect_null(v[3]);
+	core_free_list(v);
+}
+
+Test(hash, spreads_similar_keys)
+{
+	uint64_t h1 = core_hash("key1", 4, 0), h2 = core_hash("key2", 4, 0);
+	int bits = __builtin_popcountll(h1 ^ h2);
+
+	cr_expect_neq(h1, h2);
+	cr_expect_gt(bits, 16);
+	cr_expect_eq(core_hash("key1", 4, 0), h1);
+	cr_expect_neq(core_hash("", 0, 0), core_hash("\0", 1, 0));
+}

@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests for the frame codec: round trips, and refusal of bad bytes. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "libcore/frame.h"
+#include "libcore/out.h"
+#include "libcore/rec.h"
+
+/* Encodes with a writer function into memory via a memfd. */
+struct mem {
+	int fd;
+	struct core_out out;
+	struct core_frame_enc enc;
+};
+
+static void
+mem_open(struct mem *m)
+{
+	m->fd = memfd_create("frames", 0);
+	cr_assert_geq(m->fd, 0);
+	core_out_init(&m->out, m->fd, "mem");
+	core_frame_enc_init(&m->enc, &m->out);
+}
+
+static unsigned char *
+mem_bytes(struct mem *m, size_t *len)
+{
+	unsigned char *p;
+	off_t n;
+
+	core_out_flush(&m->out);
+	n = lseek(m->fd, 0, SEEK_END);
+	p = malloc((size_t)n + 1);
+	cr_assert_eq(pread(m->fd, p, (size_t)n, 0), n);
+	*len = (size_t)n;
+	core_frame_enc_release(&m->enc);
+	core_out_release(&m->out);
+	close(m->fd);
+	return p;
+}
+
+static struct core_rec
+sample(struct core_recb *b)
+{
+	struct core_rec r;
+
+	core_recb_init(b);
+	core_recb_add(b, core_sym_str("n"), core_v_null());
+	core_recb_add(b, core_sym_str("b"), core_v_bool(1));
+	core_recb_add(b, core_sym_str("i"), core_v_int(-1234567890123LL));
+	core_recb_add(b, core_sym_str("d"), core_v_double(-2.5));
+	core_recb_add(b, core_sym_str("t"), core_v_numtext("1.50", 4));
+	core_recb_add(b, core_sym_str("s"), core_v_str("h\0i", 3));
+	core_recb_add(b, core_sym_str("ts"), core_v_time(-5));
+	core_recb_add(b, core_sym_str("j"), core_v_json("{\"a\":[1]}", 9));
+	core_recb_finish(b, &r, 1700000000123456789LL);
+	return r;
+}
+
+/* Decodes every frame of p[0..len); returns how many events of kind k. */
+static int
+count_kind(const unsigned char *p, size_t len, enum core_ev k,
+    struct core_event *last)
+{
+	struct core_frame_dec d;
+	struct core_event ev;
+	size_t off = 0, n;
+	int c = 0;
+
+	core_frame_dec_init(&d, 0);
+	while (off < len) {
+		memset(&ev, 0, sizeof(ev));
+		n = core_frame_decode(&d, p + off, len - off, 1, &ev);
+		cr_assert_gt(n, 0);
+		cr_assert_neq(ev.kind, CORE_EV_BAD, "bad: %s", ev.reason);
+		if (ev.kind == k) {
+			c++;
+			if (last)
+				*last = ev;
+		}
+		off += n;
+	}
+	core_frame_dec_release(&d);
+	return c;
+}
+
+Test(frame, stream_opens_with_readable_header)
+{
+	struct mem m;
+	unsigned char *p;
+	size_t len;
+
+	mem_open(&m);
+	core_frame_put_header(&m.enc);
+	core_frame_put_end(&m.enc);
+	p = mem_bytes(&m, &len);
+	cr_expect_eq(memcmp(p, "#streamutils frames v1 ", 23), 0);
+	cr_expect_neq(memchr(p, '\n', len), NULL);
+	cr_expect_eq(core_frame_sniff(p, len), 1);
+	cr_expect_eq(core_frame_sniff("{\"a\":1}", 7), 0);
+	cr_expect_eq(core_frame_sniff("#stream", 7), -1);
+	free(p);
+}
+
+Test(frame, record_round_trips_every_type)
+{
+	struct core_recb b;
+	struct core_rec r = sample(&b), *c;
+	struct core_frame_dec d;
+	struct core_event ev;
+	struct mem m;
+	unsigned char *p;
+	size_t len, off = 0, n, i;
+
+	mem_open(&m);
+	core_frame_put_header(&m.enc);
+	core_frame_put_rec(&m.enc, &r);
+	p = mem_bytes(&m, &len);
+	core_frame_dec_init(&d, 0);
+	do {
+		n = core_frame_decode(&d, p + off, len - off, 1, &ev);
+		cr_assert_gt(n, 0);
+		off += n;
+	} while (ev.kind == CORE_EV_NONE);
+	cr_assert_eq(ev.kind, CORE_EV_REC);
+	cr_expect_eq(off, len);
+	cr_expect_eq(ev.rec.schema, r.schema);
+	cr_expect_eq(ev.rec.time, r.time);
+	for (i = 0; i < r.schema->n; i++) {
+		cr_expect_eq(ev.rec.v[i].type, r.v[i].type, "field %zu", i);
+		cr_expect(core_value_eq(&ev.rec.v[i], &r.v[i]), "field %zu",
+		    i);
+	}
+	cr_expect(ev.rec.v[4].flags & CORE_VF_TEXT);
+	cr_expect_eq(ev.rec.v[5].len, 3);
+	/* The raw body lets a frame writer copy instead of re-encode. */
+	cr_assert_not_null(ev.rec.raw);
+	c = core_rec_copy(&ev.rec);
+	cr_expect_null(c->raw);
+	cr_expect_eq(memcmp(c->v[5].u.s, "h\0i", 3), 0);
+	core_rec_free(c);
+	core_frame_dec_release(&d);
+	core_recb_release(&b);
+	free(p);
+}
+
+Test(frame, schema_is_declared_once_per_stream)
+{
+	struct core_recb b;
+	struct core_rec r = sample(&b);
+	struct mem m;
+	unsigned char *p;
+	size_t len;
+	int i;
+
+	mem_open(&m);
+	core_frame_put_header(&m.enc);
+	for (i = 0; i < 5; i++)
+		core_frame_put_rec(&m.enc, &r);
+	p = mem_bytes(&m, &len);
+	cr_expect_eq(count_kind(p, len, CORE_EV_REC, NULL), 5);
+	{
+		/* Count 'S' frames by walking the framing. */
+		size_t off = (size_t)((unsigned char *)memchr(p, '\n', len) -
+		    p) + 1;
+		int s = 0;
+
+		while (off + 5 <= len) {
+			uint32_t pl;
+
+			memcpy(&pl, p + off + 1, 4);
+			s += p[off] == 'S';
+			off += 5 + pl;
+		}
+		cr_expect_eq(s, 1);
+	}
+	core_recb_release(&b);
+	free(p);
+}
+
+Test(frame, raw_copy_is_byte_identical)
+{
+	struct core_recb b;
+	struct core_rec r = sample(&b);
+	struct core_event ev;
+	struct mem m, m2;
+	unsigned char *p, *q;
+	size_t len, len2;
+
+	mem_open(&m);
+	core_frame_put_header(&m.enc);
+	core_frame_put_rec(&m.enc, &r);
+	core_frame_put_wm(&m.enc, 42);
+	p = mem_bytes(&m, &len);
+	cr_assert_eq(count_kind(p, len, CORE_EV_REC, &ev), 1);
+	cr_assert_not_null(ev.rec.raw);
+	/* ev points into p: re-encode it through the raw path. */
+	mem_open(&m2);
+	core_frame_put_header(&m2.enc);
+	core_frame_put_rec(&m2.enc, &ev.rec);
+	core_frame_put_wm(&m2.enc, 42);
+	q = mem_bytes(&m2, &len2);
+	cr_expect_eq(len, len2);
+	cr_expect_eq(memcmp(p, q, len), 0);
+	core_recb_release(&b);
+	free(p);
+	free(q);
+}
+
+Test(frame, punctuation_frames_round_trip)
+{
+	struct core_window w = { -10, 20 };
+	struct core_event ev;
+	struct mem m;
+	unsigned char *p;
+	size_t len;
+
+	mem_open(&m);
+	core_frame_put_header(&m.enc);
+	core_frame_put_wm(&m.enc, INT64_MIN);
+	core_frame_put_close(&m.enc, &w);
+	core_frame_put_barrier(&m.enc, 7);
+	core_frame_put_end(&m.enc);
+	p = mem_bytes(&m, &len);
+	cr_expect_eq(count_kind(p, len, CORE_EV_WM, &ev), 1);
+	cr_expect_eq(ev.wm, INT64_MIN);
+	cr_expect_eq(count_kind(p, len, CORE_EV_CLOSE, &ev), 1);
+	cr_expect_eq(ev.win.start, -10);
+	cr_expect_eq(ev.win.end, 20);
+	cr_expect_eq(count_kind(p, len, CORE_EV_BARRIER, &ev), 1);
+	cr_expect_eq(ev.barrier, 7);
+	cr_expect_eq(count_kind(p, len, CORE_EV_END, NULL), 1);
+	free(p);
+}
+
+static struct core_event
+decode_one(const void *p, size_t len, int at_eof, size_t *used)
+{
+	struct core_frame_dec d;
+	struct core_event ev;
+	const char *hdr = "#streamutils frames v1\n";
+
+	memset(&ev, 0, sizeof(ev));
+	core_frame_dec_init(&d, 1024);
+	cr_assert_gt(core_frame_decode(&d, (const unsigned char *)hdr,
+	    strlen(hdr), 0, &ev), 0);
+	static char reason[256];
+
+	*used = core_frame_decode(&d, p, len, at_eof, &ev);
+	/* The reason lives in the decoder: keep a copy past its release. */
+	if (ev.kind == CORE_EV_BAD) {
+		snprintf(reason, sizeof(reason), "%s", ev.reason);
+		ev.reason = reason;
+	}
+	core_frame_dec_release(&d);
+	return ev;
+}
+
+Test(frame, truncated_frame_needs_more_then_fails_at_eof)
+{
+	const unsigned char f[] = { 'W', 8, 0, 0, 0, 1, 2, 3 };
+	struct core_event ev;
+	size_t n;
+
+	ev = decode_one(f, sizeof(f), 0, &n);
+	cr_expect_eq(n, 0);
+	ev = decode_one(f, sizeof(f), 1, &n);
+	cr_expect_eq(ev.kind, CORE_EV_BAD);
+	cr_expect(ev.fatal);
+	cr_expect_str_eq(ev.reason, "truncated frame (8 of 13 bytes)");
+}
+
+Test(frame, oversized_frame_is_refused_before_buffering)
+{
+	const unsigned char f[] = { 'D', 0, 0, 0, 0x10 };
+	struct core_event ev;
+	size_t n;
+
+	ev = decode_one(f, sizeof(f), 0, &n);
+	cr_expect_eq(ev.kind, CORE_EV_BAD);
+	cr_expect(ev.fatal);
+	cr_expect_str_eq(ev.reason,
+	    "frame of 268435456 bytes exceeds the limit of 1024 bytes");
+}
+
+Test(frame, unknown_type_is_skipped_with_an_error)
+{
+	const unsigned char f[] = { 'Z', 2, 0, 0, 0, 1, 2 };
+	struct core_event ev;
+	size_t n;
+
+	ev = decode_one(f, sizeof(f), 0, &n);
+	cr_expect_eq(ev.kind, CORE_EV_BAD);
+	cr_expect(!ev.fatal);
+	cr_expect_eq(n, 7);
+	cr_expect_str_eq(ev.reason, "unknown frame type 0x5a");
+}
+
+Test(frame, data_for_undeclared_schema_is_bad)
+{
+	const unsigned char f[] = { 'D', 9, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0,
+		0 };
+	struct core_event ev;
+	size_t n;
+
+	ev = decode_one(f, sizeof(f), 0, &n);
+	cr_expect_eq(ev.kind, CORE_EV_BAD);
+	cr_expect_str_eq(ev.reason, "data frame refers to an undeclared "
+	    "schema");
+}
+
+Test(frame, bad_utf8_field_name_is_bad)
+{
+	const unsigned char f[] = { 'S', 5, 0, 0, 0, 0, 1, 2, 0xc3, 0x28 };
+	struct core_event ev;
+	size_t n;
+
+	ev = decode_one(f, sizeof(f), 0, &n);
+	cr_expect_eq(ev.kind, CORE_EV_BAD);
+	cr_expect_str_eq(ev.reason, "field name is not valid UTF-8 in schema "
+	    "frame");
+}
+
+Test(frame, wrong_version_names_both_versions)
+{
+	struct core_frame_dec d;
+	struct core_event ev;
+	const char *h = "#streamutils frames v7 whatever\n";
+
+	core_frame_dec_init(&d, 0);
+	core_frame_decode(&d, (const unsigned char *)h, strlen(h), 0, &ev);
+	cr_expect_eq(ev.kind, CORE_EV_BAD);
+	cr_expect(ev.fatal);
+	cr_expect_neq(strstr(ev.reason, "version 7"), NULL);
+	cr_expect_neq(strstr(ev.reason, "version 1"), NULL);
+	core_frame_dec_release(&d);
+}
+
+Test(frame, bad_json_value_is_refused)
+{
+	/* Schema 0 = ["j"]; data: id 0, time, tag JSON len 3 "[1," */
+	const unsigned char f[] = {
+		'S', 4, 0, 0, 0, 0, 1, 1, 'j',
+		'D', 14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 3, '[', '1', ','
+	};
+	struct core_frame_dec d;
+	struct core_event ev;
+	const char *h = "#streamutils frames v1\n";
+	size_t n;
+
+	core_frame_dec_init(&d, 0);
+	core_frame_decode(&d, (const unsigned char *)h, strlen(h), 0, &ev);
+	n = core_frame_decode(&d, f, sizeof(f), 0, &ev);
+	cr_assert_eq(n, 9);
+	cr_expect_eq(ev.kind, CORE_EV_NONE);
+	n = core_frame_decode(&d, f + 9, sizeof(f) - 9, 0, &ev);
+	cr_expect_eq(n, 19);
+	cr_expect_eq(ev.kind, CORE_EV_BAD);
+	cr_expect_str_eq(ev.reason, "bad JSON value in data frame");
+	core_frame_dec_release(&d);
+}
