@@ -34,7 +34,7 @@ static const struct core_opt options[] = {
 	  "this order (comma-separated); missing ones are null", NULL },
 	{ OPT_NOHEADER, 0, "no-header", NULL, "csv, tsv, table: no header "
 	  "line", NULL },
-	CORE_OPTS_OUTPUT("ndjson csv tsv logfmt lines table frames"),
+	CORE_OPTS_OUTPUT("ndjson csv tsv logfmt lines table trace frames"),
 	CORE_OPTS_COMMON,
 	{ 0, 0, NULL, NULL, NULL, NULL }
 };

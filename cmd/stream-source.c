@@ -48,7 +48,7 @@ static const struct core_opt options[] = {
 	  "null, name extra fields by position", NULL },
 	{ OPT_NOPROGRESS, 0, "no-progress", NULL, "no progress line on a "
 	  "terminal", NULL },
-	CORE_OPTS_OUTPUT("frames ndjson csv tsv logfmt lines table"),
+	CORE_OPTS_OUTPUT("frames ndjson csv tsv logfmt lines table trace"),
 	CORE_OPTS_COMMON,
 	{ 0, 0, NULL, NULL, NULL, NULL }
 };
@@ -226,7 +226,10 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 			core_wmgen_observe(gen_of(s, f), ev->rec.time,
 			    f->arrival_mono);
 		core_writer_rec(s->t.w, &ev->rec);
-		s->nrec++;
+		/* Time progress also while input keeps coming, so that state
+		 * downstream stays bounded on a long file. */
+		if ((++s->nrec & 1023) == 0)
+			emit_wm(s, watermark(s));
 		return 0;
 	case CORE_EV_WM:
 		/* Upstream watermarks pass when times are not reassigned. */
@@ -313,8 +316,9 @@ idle_tick(struct core_loop *l, void *ctx)
 		if (quiet >= s->idle)
 			core_wmgen_idle(&s->gen[i], now);
 	}
-	if (!s->has_time &&
-	    strcmp(core_dec_format(s->feeds[s->cur].dec), "frames") != 0) {
+	if (!s->has_time && strcmp(core_dec_format(s->feeds[s->cur].dec),
+	    "frames") != 0 && strcmp(core_dec_format(s->feeds[s->cur].dec),
+	    "auto") != 0) {
 		/* Arrival time is the clock: progress is the clock too. */
 		struct core_wmgen *g = &s->gen[0];
 		int64_t w = core_now_real() - s->max_delay;

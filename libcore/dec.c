@@ -230,7 +230,7 @@ auto_next(struct core_dec *d, struct core_event *ev)
 		char shown[24];
 		size_t n = 0, j;
 
-		for (j = i; j < len && n < 16; j++)
+		for (j = i; j < len && n < 16 && p[j] != '\n'; j++)
 			shown[n++] = (p[j] >= 0x20 && p[j] < 0x7f) ? (char)p[j]
 			    : '.';
 		shown[n] = '\0';

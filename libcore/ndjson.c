@@ -207,7 +207,7 @@ ndjson_wfree(struct core_writer *w)
 	free(w);
 }
 
-static const struct core_writer_vtab ndjson_wvt = {
+const struct core_writer_vtab core_writer_ndjson_vt = {
 	"ndjson", ndjson_rec, NULL, NULL, NULL, NULL, NULL, ndjson_wfree
 };
 
@@ -216,6 +216,6 @@ core_writer_ndjson_new(struct core_out *out, const struct core_wopts *o)
 {
 	struct core_writer *w = core_xcalloc(1, sizeof(*w));
 
-	core_writer_base_init(w, &ndjson_wvt, out, o);
+	core_writer_base_init(w, &core_writer_ndjson_vt, out, o);
 	return w;
 }

@@ -69,9 +69,8 @@ core_tool_init(struct core_tool *t, const struct core_common *com,
 	o.format = com->outfmt ? com->outfmt : def;
 	t->w = core_writer_new(&t->out, &o);
 	if (t->w == NULL)
-		core_usage_error("unknown output format '%s' (choose from "
-		    "frames, ndjson, csv, tsv, logfmt, lines, table)",
-		    o.format);
+		core_arg_word("--output-format", o.format,
+		    core_writer_formats);
 	core_atexit(exit_hook, t);
 	core_report_init(&t->rep, com->strict, com->quiet, com->errors);
 	core_loop_idle_last(t->loop, idle_hook, t);

@@ -2,15 +2,18 @@
 /* Writers: the format registry, --fields projection, the frames writer. */
 #include "libcore/writer.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "libcore/fmt.h"
 #include "libcore/frame.h"
 #include "libcore/xalloc.h"
 
 const char *const core_writer_formats[] = {
-	"frames", "ndjson", "csv", "tsv", "logfmt", "lines", "table", NULL
+	"frames", "ndjson", "csv", "tsv", "logfmt", "lines", "table", "trace",
+	NULL
 };
 
 const char *
@@ -85,6 +88,8 @@ core_writer_free(struct core_writer *w)
 	free(w->sel_vals);
 	w->vt->free(w);
 }
+
+static const struct core_writer_vtab trace_vt;
 
 /* ---- frames ------------------------------------------------------------- */
 
@@ -161,6 +166,87 @@ core_writer_frames_new(struct core_out *out, const struct core_wopts *o)
 	return &f->base;
 }
 
+/* ---- trace: every event, for people debugging a pipeline ---------------- */
+
+static void
+trace_time(struct core_writer *w, const char *what, int64_t t)
+{
+	char *d = core_out_reserve(w->out, CORE_FMT_SCALAR_MAX + 32);
+
+	memcpy(d, what, strlen(what));
+	d += strlen(what);
+	if (t == CORE_WM_MAX) {
+		memcpy(d, "+inf", 4);
+		d += 4;
+	} else if (t == CORE_WM_MIN) {
+		memcpy(d, "-inf", 4);
+		d += 4;
+	} else {
+		d = core_fmt_time(d, t);
+	}
+	core_out_commit(w->out, d);
+}
+
+static void
+trace_rec(struct core_writer *w, const struct core_rec *r)
+{
+	trace_time(w, "record ", r->time);
+	core_out_putc(w->out, ' ');
+	w->vt = &core_writer_ndjson_vt;
+	w->vt->rec(w, r);
+	w->vt = &trace_vt;
+}
+
+static void
+trace_wm(struct core_writer *w, int64_t wm)
+{
+	trace_time(w, "watermark ", wm);
+	core_out_putc(w->out, '\n');
+}
+
+static void
+trace_close(struct core_writer *w, const struct core_window *win)
+{
+	trace_time(w, "close [", win->start);
+	trace_time(w, ", ", win->end);
+	core_out_puts(w->out, ")\n");
+}
+
+static void
+trace_barrier(struct core_writer *w, uint64_t id)
+{
+	char buf[48];
+
+	snprintf(buf, sizeof(buf), "barrier %llu\n", (unsigned long long)id);
+	core_out_puts(w->out, buf);
+}
+
+static void
+trace_end(struct core_writer *w)
+{
+	core_out_puts(w->out, "end\n");
+}
+
+static void
+trace_free(struct core_writer *w)
+{
+	free(w);
+}
+
+static const struct core_writer_vtab trace_vt = {
+	"trace", trace_rec, trace_wm, trace_close, trace_barrier, trace_end,
+	NULL, trace_free
+};
+
+static struct core_writer *
+trace_new(struct core_out *out, const struct core_wopts *o)
+{
+	struct core_writer *w = core_xcalloc(1, sizeof(*w));
+
+	core_writer_base_init(w, &trace_vt, out, o);
+	return w;
+}
+
 struct core_writer *
 core_writer_new(struct core_out *out, const struct core_wopts *o)
 {
@@ -180,5 +266,7 @@ core_writer_new(struct core_out *out, const struct core_wopts *o)
 		return core_writer_lines_new(out, o);
 	if (strcmp(f, "table") == 0)
 		return core_writer_table_new(out, o);
+	if (strcmp(f, "trace") == 0)
+		return trace_new(out, o);
 	return NULL;
 }

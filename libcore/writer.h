@@ -89,6 +89,9 @@ core_writer_idle(struct core_writer *w)
 		w->vt->idle(w);
 }
 
+/* The NDJSON writer's vtable (the trace writer borrows its rec). */
+extern const struct core_writer_vtab core_writer_ndjson_vt;
+
 /* Output format names, NULL-terminated, for --help and completion. */
 extern const char *const core_writer_formats[];
 
