@@ -20,6 +20,7 @@ export LC_ALL
 unset STREAMUTILS_FORMAT
 
 TESTDIR=$(cd "$(dirname "$0")" && pwd)
+export TESTDIR
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/streamutils-cli.XXXXXX")
 trap 'rm -rf "$SCRATCH"' EXIT INT TERM
 PASSED=0
