@@ -182,6 +182,15 @@ gen_of(struct source *s, struct core_feed *f)
 
 static void replay_due(struct core_loop *l, void *ctx);
 
+/* Whether feed f turned out to carry frames (known once it has data). */
+static int
+is_frames(struct core_feed *f)
+{
+	const char *fmt = core_dec_format(f->dec);
+
+	return fmt[0] == 'f';
+}
+
 static int
 on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 {
@@ -201,7 +210,7 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 			}
 			ev->rec.time = t;
 			core_rec_touch(&ev->rec);
-		} else if (strcmp(core_dec_format(f->dec), "frames") != 0) {
+		} else if (!is_frames(f)) {
 			/* Text input without --time: the arrival time.  Frames
 			 * keep the event time they carry, and their watermarks
 			 * pass on as they are. */
@@ -222,7 +231,7 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 				return 1;
 			}
 		}
-		if (s->has_time || strcmp(core_dec_format(f->dec), "frames"))
+		if (s->has_time || !is_frames(f))
 			core_wmgen_observe(gen_of(s, f), ev->rec.time,
 			    f->arrival_mono);
 		core_writer_rec(s->t.w, &ev->rec);

@@ -107,8 +107,9 @@ core_cli_parse(const struct core_cli *c, int argc, char **argv,
     struct core_common *com, int (*fn)(int id, const char *arg, void *ctx),
     void *ctx)
 {
-	struct core_buf sopt = CORE_BUF_INIT;
-	struct option *lo;
+	/* Static, so that they stay reachable when a usage error exits. */
+	static struct core_buf sopt = CORE_BUF_INIT;
+	static struct option *lo;
 	const struct core_opt *o;
 	size_t n = 0, i;
 	int ch, idx;
@@ -189,6 +190,7 @@ core_cli_parse(const struct core_cli *c, int argc, char **argv,
 		}
 	}
 	free(lo);
+	lo = NULL;
 	core_buf_release(&sopt);
 	return optind;
 }

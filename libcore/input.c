@@ -12,6 +12,14 @@
 
 #include "libcore/xalloc.h"
 
+void
+core_pipe_grow(int fd)
+{
+	/* A bigger pipe means fewer wake-ups between the tools of a
+	 * pipeline; the kernel caps it (fs.pipe-max-size), failure is fine. */
+	(void)fcntl(fd, F_SETPIPE_SZ, CORE_PIPE_SIZE);
+}
+
 static void
 watch(struct core_input *in)
 {
@@ -95,6 +103,8 @@ core_input_open(struct core_input *in, const char *path, size_t max_rec,
 			in->isreg = 1;
 			in->size = (uint64_t)st.st_size;
 		}
+		if (S_ISFIFO(st.st_mode))
+			core_pipe_grow(0);
 	} else {
 		in->path = core_xstrdup(path);
 		in->name = core_xstrdup(path);

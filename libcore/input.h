@@ -7,7 +7,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define CORE_INPUT_BUFSZ (256 * 1024)
+#define CORE_INPUT_BUFSZ (1024 * 1024)
+#define CORE_PIPE_SIZE (1024 * 1024)
+
+/* Asks the kernel for a CORE_PIPE_SIZE pipe buffer on fd, if a pipe. */
+void core_pipe_grow(int fd);
 #define CORE_MAX_RECORD_DEFAULT (64u << 20)
 
 /*

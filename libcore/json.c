@@ -4,6 +4,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "libcore/arena.h"
 
@@ -27,6 +30,34 @@ static const unsigned char strclass[256] = {
 	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
 	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
 };
+
+/*
+ * Skips bytes of class 0 (plain ASCII) from p, 16 at a time where SSE2 is
+ * there: a signed compare below 0x20 catches both control characters and
+ * bytes >= 0x80.
+ */
+static inline const unsigned char *
+skip_plain(const unsigned char *p, const unsigned char *end)
+{
+#ifdef __SSE2__
+	const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\');
+	const __m128i sp = _mm_set1_epi8(0x20);
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q),
+		    _mm_cmpeq_epi8(v, b)), _mm_cmplt_epi8(v, sp));
+		int bits = _mm_movemask_epi8(m);
+
+		if (bits)
+			return p + __builtin_ctz((unsigned)bits);
+		p += 16;
+	}
+#endif
+	while (p < end && strclass[*p] == 0)
+		p++;
+	return p;
+}
 
 static int
 fail(struct core_json_err *e, const char *base, const char *p,
@@ -136,8 +167,7 @@ scan_string(const char **pp, const char *end, int *esc, const char *base,
 
 	*esc = 0;
 	for (;;) {
-		while (p < q && strclass[*p] == 0)
-			p++;
+		p = skip_plain(p, q);
 		if (p >= q)
 			return fail(e, base, (const char *)p,
 			    "unterminated string");
@@ -586,8 +616,7 @@ core_json_put_string(char *d, const char *s, size_t len)
 	*d++ = '"';
 	while (p < end) {
 		run = p;
-		while (p < end && strclass[*p] == 0)
-			p++;
+		p = skip_plain(p, end);
 		if (p > run) {
 			memcpy(d, run, (size_t)(p - run));
 			d += p - run;

@@ -4,13 +4,20 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "libcore/input.h"
 
 #include "libcore/xalloc.h"
 
 void
 core_out_init(struct core_out *o, int fd, const char *name)
 {
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		core_pipe_grow(fd);
 	o->fd = fd;
 	o->err = 0;
 	o->cap = CORE_OUT_BUFSZ;
