@@ -33,9 +33,9 @@ endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(CFLAGS) $(SANFLAGS) \
 	-MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
-LIBS = -lcsv -ljansson -lm
+LIBS = -lcsv -ljansson -lpcre2-8 -lm
 
-TOOLS = stream-source stream-sink
+TOOLS = stream-source stream-sink stream-filter
 LIB_SRC = $(sort $(wildcard libcore/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB = $(BUILD)/libcore.a
@@ -47,7 +47,7 @@ MANS = $(wildcard man/*.1 man/*.5 man/*.7)
 
 # Debian packages: to build, to test, and what the benchmarks compare with.
 DEB_BUILD = make gcc libc6-dev pkg-config libcsv-dev libjansson-dev \
-	libcriterion-dev
+	libcriterion-dev libpcre2-dev
 DEB_TEST = mandoc bash procps
 DEB_BENCH = jq miller mawk gawk datamash hyperfine
 DEB_FUZZ = clang

@@ -212,6 +212,7 @@ auto_next(struct core_dec *d, struct core_event *ev)
 		return ev->kind = CORE_EV_NONE;
 	if (s > 0) {
 		a->inner = core_dec_frames_new(d->in, &d->opts);
+		d->fast = a->inner;
 		return core_dec_next(a->inner, ev);
 	}
 	/* NDJSON: '{' after an optional BOM and blank space. */
@@ -224,6 +225,7 @@ auto_next(struct core_dec *d, struct core_event *ev)
 		return ev->kind = CORE_EV_NONE;
 	if (i == len || p[i] == '{') {
 		a->inner = core_dec_ndjson_new(d->in, &d->opts);
+		d->fast = a->inner;
 		return core_dec_next(a->inner, ev);
 	}
 	{

@@ -39,6 +39,7 @@ struct core_dec {
 	struct core_input *in;
 	struct core_decopts opts;
 	struct core_arena arena;   /* reset before each event */
+	struct core_dec *fast;     /* auto: the decoder it settled on */
 	struct core_recb rb;
 	char reason[256];          /* storage for ev->reason */
 };
@@ -54,6 +55,8 @@ void core_dec_free(struct core_dec *d);
 static inline enum core_ev
 core_dec_next(struct core_dec *d, struct core_event *ev)
 {
+	if (d->fast)
+		d = d->fast;
 	return d->vt->next(d, ev);
 }
 

@@ -62,8 +62,8 @@ put_var(unsigned char *d, uint64_t v)
 }
 
 /* Reads a LEB128 number of at most 10 bytes; NULL if malformed. */
-static inline const unsigned char *
-get_var(const unsigned char *p, const unsigned char *end, uint64_t *v)
+static const unsigned char *
+get_var_slow(const unsigned char *p, const unsigned char *end, uint64_t *v)
 {
 	uint64_t r = 0;
 	unsigned shift = 0;
@@ -83,6 +83,52 @@ get_var(const unsigned char *p, const unsigned char *end, uint64_t *v)
 			return NULL;
 	}
 	return NULL;
+}
+
+static inline const unsigned char *
+get_var(const unsigned char *p, const unsigned char *end, uint64_t *v)
+{
+	/* Most lengths and small ints fit one byte. */
+	if (p < end && *p < 0x80) {
+		*v = *p;
+		return p + 1;
+	}
+	return get_var_slow(p, end, v);
+}
+
+/* JSON number syntax, checked without building a value. */
+static inline int
+is_number(const unsigned char *p, size_t n)
+{
+	const unsigned char *end = p + n;
+
+	if (p < end && *p == '-')
+		p++;
+	if (p >= end)
+		return 0;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	else
+		return 0;
+	if (p < end && *p == '.') {
+		if (++p >= end || *p < '0' || *p > '9')
+			return 0;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || *p < '0' || *p > '9')
+			return 0;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	return p == end;
 }
 
 static inline uint64_t
@@ -499,10 +545,8 @@ decode_data(struct core_frame_dec *d, const unsigned char *p,
 			v->len = (uint32_t)len;
 			v->u.s = (const char *)q;
 			if (v->type == CORE_DOUBLE) {
-				struct core_value nv;
-
 				v->flags = CORE_VF_TEXT;
-				if (!core_number_scan(v->u.s, len, &nv))
+				if (!is_number(q, len))
 					return bad(d, ev, at, 0, total, "bad "
 					    "number text in data frame");
 			} else if (v->type == CORE_JSON) {

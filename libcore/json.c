@@ -669,3 +669,84 @@ core_json_put_string(char *d, const char *s, size_t len)
 	*d++ = '"';
 	return d;
 }
+
+/* Skips one value at *pp of text already known to be valid. */
+static void
+skip_valid(const char **pp, const char *end)
+{
+	struct core_value v;
+	int esc;
+
+	if (**pp == '{' || **pp == '[')
+		(void)skip_container(pp, end, *pp, NULL);
+	else if (**pp == '"')
+		(void)scan_string(pp, end, &esc, *pp, NULL);
+	else
+		(void)core_json_value(pp, end, &v, NULL, *pp, NULL);
+}
+
+int
+core_json_member(const char *p, size_t len, const char *key, size_t klen,
+    struct core_value *v, struct core_arena *a)
+{
+	const char *end = p + len, *k;
+	size_t kl;
+
+	p = core_json_ws(p, end);
+	if (p >= end || *p != '{')
+		return -1;
+	p = core_json_ws(p + 1, end);
+	while (p < end && *p == '"') {
+		if (core_json_string(&p, end, &k, &kl, a, p, NULL) < 0)
+			return -1;
+		p = core_json_ws(p, end);
+		if (p >= end || *p != ':')
+			return -1;
+		p = core_json_ws(p + 1, end);
+		if (kl == klen && memcmp(k, key, klen) == 0)
+			return core_json_value(&p, end, v, a, p, NULL);
+		skip_valid(&p, end);
+		p = core_json_ws(p, end);
+		if (p >= end || *p != ',')
+			return -1;
+		p = core_json_ws(p + 1, end);
+	}
+	return -1;
+}
+
+int
+core_json_element(const char *p, size_t len, int64_t index,
+    struct core_value *v, struct core_arena *a)
+{
+	const char *end = p + len, *start;
+	int64_t n = 0, i;
+
+	p = core_json_ws(p, end);
+	if (p >= end || *p != '[')
+		return -1;
+	p = core_json_ws(p + 1, end);
+	start = p;
+	if (index < 0) {
+		/* Count the elements first. */
+		while (p < end && *p != ']') {
+			skip_valid(&p, end);
+			n++;
+			p = core_json_ws(p, end);
+			if (p < end && *p == ',')
+				p = core_json_ws(p + 1, end);
+		}
+		index += n;
+		if (index < 0)
+			return -1;
+		p = start;
+	}
+	for (i = 0; p < end && *p != ']'; i++) {
+		if (i == index)
+			return core_json_value(&p, end, v, a, p, NULL);
+		skip_valid(&p, end);
+		p = core_json_ws(p, end);
+		if (p < end && *p == ',')
+			p = core_json_ws(p + 1, end);
+	}
+	return -1;
+}

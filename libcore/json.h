@@ -66,6 +66,18 @@ core_json_string_max(size_t len)
 	return len * 6 + 2;
 }
 
+/*
+ * Path access in valid JSON text p[0..len) without building a tree: the
+ * value of member key of an object, or of element index of an array
+ * (negative counts from the end).  Returns 0 and sets *v (strings decoded
+ * into arena a when they have escapes, nested values as JSON slices of p),
+ * or -1 when there is no such member or element.
+ */
+int core_json_member(const char *p, size_t len, const char *key,
+    size_t klen, struct core_value *v, struct core_arena *a);
+int core_json_element(const char *p, size_t len, int64_t index,
+    struct core_value *v, struct core_arena *a);
+
 /* Returns 1 when s[0..len) is valid UTF-8 (no surrogates, no overlongs). */
 int core_utf8_valid(const char *s, size_t len);
 
