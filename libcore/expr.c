@@ -810,6 +810,14 @@ parse_unary(struct parser *ps)
 		int neg = ps->lx.t == T_MINUS;
 
 		next(&ps->lx);
+		if (neg && ps->lx.t == T_FLOAT &&
+		    strcmp(ps->lx.str.p, "9223372036854775808") == 0) {
+			/* The one int whose magnitude is not an int. */
+			n = mk(ps, OP_LIT, at);
+			n->lit = core_v_int(INT64_MIN);
+			next(&ps->lx);
+			return n;
+		}
 		n = parse_expr(ps, P_UNARY);
 		if (n == NULL || !neg)
 			return n;
@@ -1292,6 +1300,8 @@ divzero:
 	*out = core_v_null();
 }
 
+#define NUMERIC 100    /* the group of ints, doubles and times */
+
 /*
  * Comparison with SQL semantics: NULL if either side is NULL; numbers and
  * times compare by value; a time and a string compare after parsing the
@@ -1341,15 +1351,15 @@ compare(struct core_expr *e, struct node *n, const struct core_value *a,
 		}
 	}
 	ga = (a->type == CORE_INT || a->type == CORE_DOUBLE ||
-	    a->type == CORE_TIME) ? 1 : a->type;
+	    a->type == CORE_TIME) ? NUMERIC : a->type;
 	gb = (b->type == CORE_INT || b->type == CORE_DOUBLE ||
-	    b->type == CORE_TIME) ? 1 : b->type;
+	    b->type == CORE_TIME) ? NUMERIC : b->type;
 	if (ga != gb) {
 		diag(e, n, "comparing %s with %s gives NULL",
 		    core_type_name(a->type), core_type_name(b->type));
 		return 2;
 	}
-	if (ga == 1) {
+	if (ga == NUMERIC) {
 		double x, y;
 
 		/* NaN equals nothing, itself included. */
@@ -1362,6 +1372,8 @@ compare(struct core_expr *e, struct node *n, const struct core_value *a,
 	}
 	return core_value_cmp(a, b);
 }
+
+#undef NUMERIC
 
 static void
 set_bool_or_null(struct core_value *out, int r)
