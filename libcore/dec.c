@@ -159,6 +159,7 @@ lines_next(struct core_dec *d, struct core_event *ev)
 	ev->rec.v = &l->v;
 	ev->rec.raw = NULL;
 	ev->rec.rawlen = 0;
+	ev->rec.raw_n = 0;
 	ev->line = line;
 	ev->off = (uint64_t)off;
 	return CORE_EV_REC;

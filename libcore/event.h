@@ -13,10 +13,16 @@
 /* No watermark yet. */
 #define CORE_WM_MIN INT64_MIN
 
-/* A window [start, end) in event time, nanoseconds. */
+/*
+ * A window [start, end) in event time, nanoseconds.  In a window-close
+ * punctuation, retain is the watermark until which a downstream operator
+ * keeps the window's state because updates may still come (stream-window
+ * --late update); CORE_WM_MIN means the result is final.
+ */
 struct core_window {
 	int64_t start;
 	int64_t end;
+	int64_t retain;
 };
 
 enum core_ev {

@@ -228,31 +228,15 @@ declare(struct core_frame_enc *e, const struct core_schema *s)
 	return w;
 }
 
-void
-core_frame_put_rec(struct core_frame_enc *e, const struct core_rec *r)
+/* Encodes values v[from..n) at p; returns the end. */
+static unsigned char *
+put_values(unsigned char *p, const struct core_value *vals, size_t from,
+    size_t n)
 {
-	const struct core_schema *s = r->schema;
-	uint32_t w = (s->id < e->capwire && e->wire[s->id]) ?
-	    e->wire[s->id] - 1 : declare(e, s);
-	unsigned char *d, *p;
-	size_t max, i;
+	size_t i;
 
-	if (r->raw) {
-		d = begin_frame(e, CORE_FR_DATA, 5 + r->rawlen);
-		p = put_var(d, w);
-		memcpy(p, r->raw, r->rawlen);
-		end_frame(e, d, p + r->rawlen);
-		return;
-	}
-	max = 5 + 8 + 11 * (size_t)s->n;
-	for (i = 0; i < s->n; i++)
-		if (r->v[i].type >= CORE_DOUBLE && r->v[i].type != CORE_TIME)
-			max += r->v[i].len;
-	d = begin_frame(e, CORE_FR_DATA, max);
-	p = put_var(d, w);
-	p = put_u64(p, (uint64_t)r->time);
-	for (i = 0; i < s->n; i++) {
-		const struct core_value *v = &r->v[i];
+	for (i = from; i < n; i++) {
+		const struct core_value *v = &vals[i];
 
 		switch (v->type) {
 		case CORE_NULL:
@@ -292,6 +276,34 @@ core_frame_put_rec(struct core_frame_enc *e, const struct core_rec *r)
 			break;
 		}
 	}
+	return p;
+}
+
+void
+core_frame_put_rec(struct core_frame_enc *e, const struct core_rec *r)
+{
+	const struct core_schema *s = r->schema;
+	uint32_t w = (s->id < e->capwire && e->wire[s->id]) ?
+	    e->wire[s->id] - 1 : declare(e, s);
+	size_t max, i, from = 0;
+	unsigned char *d, *p;
+
+	max = 5 + 8 + 11 * (size_t)s->n + (r->raw ? r->rawlen : 0);
+	if (r->raw)
+		from = r->raw_n;
+	for (i = from; i < s->n; i++)
+		if (r->v[i].type >= CORE_DOUBLE && r->v[i].type != CORE_TIME)
+			max += r->v[i].len;
+	d = begin_frame(e, CORE_FR_DATA, max);
+	p = put_var(d, w);
+	if (r->raw) {
+		/* The decoded body as it came, then any appended values. */
+		memcpy(p, r->raw, r->rawlen);
+		p += r->rawlen;
+	} else {
+		p = put_u64(p, (uint64_t)r->time);
+	}
+	p = put_values(p, r->v, from, s->n);
 	end_frame(e, d, p);
 }
 
@@ -306,10 +318,11 @@ core_frame_put_wm(struct core_frame_enc *e, int64_t wm)
 void
 core_frame_put_close(struct core_frame_enc *e, const struct core_window *w)
 {
-	unsigned char *d = begin_frame(e, CORE_FR_CLOSE, 16);
+	unsigned char *d = begin_frame(e, CORE_FR_CLOSE, 24);
 	unsigned char *p = put_u64(d, (uint64_t)w->start);
 
-	end_frame(e, d, put_u64(p, (uint64_t)w->end));
+	p = put_u64(p, (uint64_t)w->end);
+	end_frame(e, d, put_u64(p, (uint64_t)w->retain));
 }
 
 void
@@ -570,6 +583,7 @@ decode_data(struct core_frame_dec *d, const unsigned char *p,
 	ev->rec.v = d->vals;
 	ev->rec.raw = body;
 	ev->rec.rawlen = (uint32_t)(end - body);
+	ev->rec.raw_n = s->n;
 	return total;
 }
 
@@ -614,12 +628,16 @@ core_frame_decode(struct core_frame_dec *d, const unsigned char *p,
 		ev->wm = (int64_t)get_u64(pl);
 		return total;
 	case CORE_FR_CLOSE:
-		if (plen != 16)
+		if (plen != 24)
 			return bad(d, ev, 0, 0, total, "bad window-close "
 			    "frame");
 		ev->kind = CORE_EV_CLOSE;
 		ev->win.start = (int64_t)get_u64(pl);
 		ev->win.end = (int64_t)get_u64(pl + 8);
+		ev->win.retain = (int64_t)get_u64(pl + 16);
+		if (ev->win.end < ev->win.start)
+			return bad(d, ev, 0, 0, total, "window-close frame "
+			    "ends before it starts");
 		return total;
 	case CORE_FR_BARRIER:
 		if (plen != 8)

@@ -30,6 +30,7 @@ core_rec_copy(const struct core_rec *r)
 	c->time = r->time;
 	c->raw = NULL;
 	c->rawlen = 0;
+	c->raw_n = 0;
 	c->v = (struct core_value *)(c + 1);
 	p = (char *)(c->v + n);
 	for (i = 0; i < n; i++) {
@@ -60,6 +61,7 @@ core_rec_copy_to(struct core_rec *dst, const struct core_rec *r,
 	dst->time = r->time;
 	dst->raw = NULL;
 	dst->rawlen = 0;
+	dst->raw_n = 0;
 	dst->v = core_arena_alloc(a, n * sizeof(struct core_value));
 	for (i = 0; i < n; i++) {
 		dst->v[i] = r->v[i];
@@ -134,5 +136,6 @@ core_recb_finish(struct core_recb *b, struct core_rec *r, int64_t time)
 	r->v = b->vals;
 	r->raw = NULL;
 	r->rawlen = 0;
+	r->raw_n = 0;
 	return 0;
 }

@@ -18,8 +18,10 @@ struct core_arena;
  * keeps a record past that copies it (core_rec_copy).
  *
  * raw, when not NULL, is the body of the data frame the record was decoded
- * from (after the schema id): a frame writer may copy it instead of
- * encoding again.  Whoever changes a record clears raw (core_rec_touch).
+ * from (after the schema id): the event time and the first raw_n values.
+ * A frame writer copies it instead of encoding those again.  Whoever
+ * changes the time or one of those values clears raw (core_rec_touch); an
+ * operator that only appends fields keeps it (core_rec_append_ok).
  */
 struct core_rec {
 	const struct core_schema *schema;
@@ -27,6 +29,7 @@ struct core_rec {
 	struct core_value *v;
 	const unsigned char *raw;
 	uint32_t rawlen;
+	uint32_t raw_n;
 };
 
 static inline void
@@ -34,6 +37,7 @@ core_rec_touch(struct core_rec *r)
 {
 	r->raw = NULL;
 	r->rawlen = 0;
+	r->raw_n = 0;
 }
 
 /* The value of field sym, or NULL when the record has no such field. */

@@ -76,6 +76,7 @@ core_writer_rec(struct core_writer *w, const struct core_rec *r)
 	p.v = w->sel_vals;
 	p.raw = NULL;
 	p.rawlen = 0;
+	p.raw_n = 0;
 	w->vt->rec(w, &p);
 }
 

@@ -215,7 +215,7 @@ Test(frame, raw_copy_is_byte_identical)
 
 Test(frame, punctuation_frames_round_trip)
 {
-	struct core_window w = { -10, 20 };
+	struct core_window w = { -10, 20, 30 };
 	struct core_event ev;
 	struct mem m;
 	unsigned char *p;
@@ -233,6 +233,7 @@ Test(frame, punctuation_frames_round_trip)
 	cr_expect_eq(count_kind(p, len, CORE_EV_CLOSE, &ev), 1);
 	cr_expect_eq(ev.win.start, -10);
 	cr_expect_eq(ev.win.end, 20);
+	cr_expect_eq(ev.win.retain, 30);
 	cr_expect_eq(count_kind(p, len, CORE_EV_BARRIER, &ev), 1);
 	cr_expect_eq(ev.barrier, 7);
 	cr_expect_eq(count_kind(p, len, CORE_EV_END, NULL), 1);
