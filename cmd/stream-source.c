@@ -235,10 +235,12 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 			core_wmgen_observe(gen_of(s, f), ev->rec.time,
 			    f->arrival_mono);
 		core_writer_rec(s->t.w, &ev->rec);
-		/* Time progress also while input keeps coming, so that state
-		 * downstream stays bounded on a long file. */
-		if ((++s->nrec & 1023) == 0)
-			emit_wm(s, watermark(s));
+		s->nrec++;
+		/* The watermark goes out right after the record that moved
+		 * it, never later: where watermarks fall among records must
+		 * depend on the input only, or a record could be late in one
+		 * run and on time in the next (determinism, DESIGN 4). */
+		emit_wm(s, watermark(s));
 		return 0;
 	case CORE_EV_WM:
 		/* Upstream watermarks pass when times are not reassigned. */

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/* Group keys: reading key fields from records, and maps keyed by them. */
+#include "libcore/kmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "libcore/cli.h"
+#include "libcore/hash.h"
+#include "libcore/xalloc.h"
+
+int
+core_keyspec_init(struct core_keyspec *k, const char *list)
+{
+	size_t i;
+
+	k->names = core_split_list(list, &k->n);
+	k->f = core_xcalloc(k->n + 1, sizeof(*k->f));
+	for (i = 0; i < k->n; i++) {
+		if (k->names[i][0] == '\0') {
+			core_keyspec_release(k);
+			return -1;
+		}
+		core_fieldref_init(&k->f[i], k->names[i]);
+	}
+	return 0;
+}
+
+void
+core_keyspec_release(struct core_keyspec *k)
+{
+	free(k->f);
+	core_free_list(k->names);
+	memset(k, 0, sizeof(*k));
+}
+
+uint64_t
+core_key_hash(const struct core_value *vals, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = core_hash_mix(h ^ core_value_hash(&vals[i]),
+		    0xbf58476d1ce4e5b9ULL);
+	return h;
+}
+
+uint64_t
+core_key_get(struct core_keyspec *k, const struct core_rec *r,
+    struct core_value *vals)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++) {
+		const struct core_value *v = core_rec_getref(r, &k->f[i]);
+
+		vals[i] = v ? *v : core_v_null();
+	}
+	return core_key_hash(vals, k->n);
+}
+
+int
+core_key_cmp(const struct core_value *a, const struct core_value *b,
+    size_t n)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < n; i++)
+		if ((c = core_value_cmp(&a[i], &b[i])) != 0)
+			return c;
+	return 0;
+}
+
+/* An entry: header, user area, then the key values and their bytes. */
+struct entry {
+	uint64_t hash;
+	struct entry *next;
+	size_t bytes;
+	struct core_value *keys;
+	_Alignas(16) unsigned char user[];
+};
+
+struct core_kmap {
+	struct entry **slot;
+	size_t mask;
+	size_t n;
+	size_t nkeys;
+	size_t user_size;
+	size_t bytes;
+};
+
+#define ENTRY_OF(u) ((struct entry *)((unsigned char *)(u) - \
+	offsetof(struct entry, user)))
+
+struct core_kmap *
+core_kmap_new(size_t nkeys, size_t user_size)
+{
+	struct core_kmap *m = core_xcalloc(1, sizeof(*m));
+
+	m->nkeys = nkeys;
+	m->user_size = (user_size + 15) & ~(size_t)15;
+	m->mask = 63;
+	m->slot = core_xcalloc(m->mask + 1, sizeof(*m->slot));
+	return m;
+}
+
+void
+core_kmap_free(struct core_kmap *m, void (*fn)(void *user))
+{
+	struct entry *e, *next;
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i <= m->mask; i++) {
+		for (e = m->slot[i]; e; e = next) {
+			next = e->next;
+			if (fn)
+				fn(e->user);
+			free(e);
+		}
+	}
+	free(m->slot);
+	free(m);
+}
+
+static int
+has_bytes(const struct core_value *v)
+{
+	return v->type == CORE_STR || v->type == CORE_JSON ||
+	    (v->type == CORE_DOUBLE && (v->flags & CORE_VF_TEXT));
+}
+
+static void
+grow(struct core_kmap *m)
+{
+	size_t ncap = (m->mask + 1) * 2, i;
+	struct entry **ns = core_xcalloc(ncap, sizeof(*ns)), *e, *next;
+
+	for (i = 0; i <= m->mask; i++) {
+		for (e = m->slot[i]; e; e = next) {
+			next = e->next;
+			e->next = ns[e->hash & (ncap - 1)];
+			ns[e->hash & (ncap - 1)] = e;
+		}
+	}
+	free(m->slot);
+	m->slot = ns;
+	m->mask = ncap - 1;
+}
+
+static int
+keys_eq(const struct core_value *a, const struct core_value *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!core_value_eq(&a[i], &b[i]))
+			return 0;
+	return 1;
+}
+
+void *
+core_kmap_find(struct core_kmap *m, uint64_t hash,
+    const struct core_value *vals)
+{
+	struct entry *e;
+
+	for (e = m->slot[hash & m->mask]; e; e = e->next)
+		if (e->hash == hash && keys_eq(e->keys, vals, m->nkeys))
+			return e->user;
+	return NULL;
+}
+
+void *
+core_kmap_get(struct core_kmap *m, uint64_t hash,
+    const struct core_value *vals, int *created)
+{
+	struct entry *e;
+	size_t bytes = 0, i, size;
+	char *p;
+	void *u = core_kmap_find(m, hash, vals);
+
+	*created = 0;
+	if (u)
+		return u;
+	for (i = 0; i < m->nkeys; i++)
+		if (has_bytes(&vals[i]))
+			bytes += vals[i].len;
+	size = sizeof(*e) + m->user_size + m->nkeys *
+	    sizeof(struct core_value) + bytes;
+	e = core_xcalloc(1, size);
+	e->hash = hash;
+	e->bytes = size;
+	e->keys = (struct core_value *)(void *)(e->user + m->user_size);
+	p = (char *)(e->keys + m->nkeys);
+	for (i = 0; i < m->nkeys; i++) {
+		e->keys[i] = vals[i];
+		if (has_bytes(&vals[i])) {
+			if (vals[i].len)
+				memcpy(p, vals[i].u.s, vals[i].len);
+			e->keys[i].u.s = p;
+			p += vals[i].len;
+		}
+	}
+	if (m->n + 1 > (m->mask + 1))
+		grow(m);
+	e->next = m->slot[hash & m->mask];
+	m->slot[hash & m->mask] = e;
+	m->n++;
+	m->bytes += size;
+	*created = 1;
+	return e->user;
+}
+
+void
+core_kmap_del(struct core_kmap *m, void *user)
+{
+	struct entry *e = ENTRY_OF(user), **pp;
+
+	for (pp = &m->slot[e->hash & m->mask]; *pp; pp = &(*pp)->next) {
+		if (*pp == e) {
+			*pp = e->next;
+			m->n--;
+			m->bytes -= e->bytes;
+			free(e);
+			return;
+		}
+	}
+}
+
+const struct core_value *
+core_kmap_keys(const struct core_kmap *m, const void *user)
+{
+	(void)m;
+	return ENTRY_OF(user)->keys;
+}
+
+size_t
+core_kmap_len(const struct core_kmap *m)
+{
+	return m->n;
+}
+
+size_t
+core_kmap_bytes(const struct core_kmap *m)
+{
+	return m->bytes + (m->mask + 1) * sizeof(*m->slot);
+}
+
+void **
+core_kmap_all(const struct core_kmap *m, size_t *n)
+{
+	void **v = core_xcalloc(m->n + 1, sizeof(*v));
+	struct entry *e;
+	size_t i, k = 0;
+
+	for (i = 0; i <= m->mask; i++)
+		for (e = m->slot[i]; e; e = e->next)
+			v[k++] = e->user;
+	*n = k;
+	return v;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/* Group keys: reading key fields from records, and maps keyed by them. */
+#ifndef CORE_KMAP_H
+#define CORE_KMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "libcore/rec.h"
+
+/* The fields a tool groups by (-g, --by, --on). */
+struct core_keyspec {
+	size_t n;
+	struct core_fieldref *f;
+	char **names;
+};
+
+/* Reads "a,b,c".  Returns 0, or -1 for an empty name. */
+int core_keyspec_init(struct core_keyspec *k, const char *list);
+void core_keyspec_release(struct core_keyspec *k);
+
+/*
+ * The key of r: its values of the key fields into vals[0..k->n) (NULL
+ * where a field is missing), borrowed from r.  Returns their hash, which
+ * is the same for equal tuples (core_value_eq).
+ */
+uint64_t core_key_get(struct core_keyspec *k, const struct core_rec *r,
+    struct core_value *vals);
+uint64_t core_key_hash(const struct core_value *vals, size_t n);
+/* Compares key tuples with core_value_cmp, field by field. */
+int core_key_cmp(const struct core_value *a, const struct core_value *b,
+    size_t n);
+
+/*
+ * A hash map from key tuples of nkeys values to entries with a user area
+ * of user_size bytes (zeroed when created).  Entries own copies of their
+ * keys.  Pointers to user areas stay valid until the entry is deleted.
+ */
+struct core_kmap;
+
+struct core_kmap *core_kmap_new(size_t nkeys, size_t user_size);
+/* Frees every entry; call fn (if not NULL) on each user area first. */
+void core_kmap_free(struct core_kmap *m, void (*fn)(void *user));
+
+/* The user area for vals, created if absent (*created set to 1). */
+void *core_kmap_get(struct core_kmap *m, uint64_t hash,
+    const struct core_value *vals, int *created);
+/* The user area for vals, or NULL. */
+void *core_kmap_find(struct core_kmap *m, uint64_t hash,
+    const struct core_value *vals);
+void core_kmap_del(struct core_kmap *m, void *user);
+/* The key of an entry (borrowed, valid while the entry lives). */
+const struct core_value *core_kmap_keys(const struct core_kmap *m,
+    const void *user);
+size_t core_kmap_len(const struct core_kmap *m);
+/* Bytes held for entries and table, for --stats. */
+size_t core_kmap_bytes(const struct core_kmap *m);
+/* Every user area, in no particular order, into a new array (free it). */
+void **core_kmap_all(const struct core_kmap *m, size_t *n);
+
+#endif
