@@ -310,10 +310,14 @@ kahan(struct st_sum *s, double x)
 static void
 sum_add(struct st_sum *s, const struct core_value *v)
 {
+	int64_t r;
+
 	s->n++;
 	if (v->type == CORE_INT && !s->dbl) {
-		if (!__builtin_add_overflow(s->i, v->u.i, &s->i))
+		if (!__builtin_add_overflow(s->i, v->u.i, &r)) {
+			s->i = r;
 			return;
+		}
 		/* Overflow: continue in doubles from the exact int sum. */
 		s->dbl = 1;
 		s->d = (double)s->i;

@@ -19,11 +19,15 @@ core_hash_mix(uint64_t a, uint64_t b)
  * hash order, so a fixed seed keeps runs reproducible. */
 uint64_t core_hash(const void *p, size_t n, uint64_t seed);
 
+/* splitmix64's finaliser: every input bit moves every output bit, which
+ * HyperLogLog's register choice needs. */
 static inline uint64_t
 core_hash_u64(uint64_t x, uint64_t seed)
 {
-	return core_hash_mix(x ^ 0xa0761d6478bd642fULL,
-	    seed ^ 0xe7037ed1a0b428dbULL);
+	x ^= seed * 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
 }
 
 #endif

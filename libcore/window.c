@@ -35,8 +35,13 @@ core_win_floor(const struct core_winspec *w, int64_t t)
 {
 	/* t - ((t - offset) mod slide), computed without overflow. */
 	int64_t r = floor_mod(floor_mod(t, w->slide) - w->offset, w->slide);
+	int64_t s;
 
-	return t - r;
+	/* The window holding the earliest times starts before INT64_MIN:
+	 * clip it there. */
+	if (__builtin_sub_overflow(t, r, &s))
+		return INT64_MIN;
+	return s;
 }
 
 int64_t
@@ -65,7 +70,9 @@ core_win_assign(const struct core_winspec *w, int64_t t,
 		if (__builtin_mul_overflow((int64_t)i, w->slide, &back) ||
 		    __builtin_sub_overflow(last, back, &s))
 			continue;
-		if (core_win_end(w, s) <= t || n >= cap)
+		/* A window clipped at INT64_MAX still holds INT64_MAX. */
+		if ((core_win_end(w, s) <= t && core_win_end(w, s) !=
+		    INT64_MAX) || n >= cap)
 			continue;
 		out[n].start = s;
 		out[n].end = core_win_end(w, s);
