@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests for the window and aggregation operators: what comes out, in what
+ * order, for on-time and late records. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "libcore/aggop.h"
+#include "libcore/winop.h"
+
+#define S 1000000000LL
+
+/* An output that renders every event as trace text in memory. */
+struct sink {
+	int fd;
+	struct core_out out;
+	struct core_writer *w;
+	char *text;
+};
+
+static void
+sink_open(struct sink *k)
+{
+	struct core_wopts o = { .format = "trace" };
+
+	k->fd = memfd_create("trace", 0);
+	core_out_init(&k->out, k->fd, "mem");
+	k->w = core_writer_new(&k->out, &o);
+	k->text = NULL;
+}
+
+static const char *
+sink_text(struct sink *k)
+{
+	off_t n;
+
+	core_out_flush(&k->out);
+	n = lseek(k->fd, 0, SEEK_END);
+	free(k->text);
+	k->text = calloc(1, (size_t)n + 1);
+	cr_assert_eq(pread(k->fd, k->text, (size_t)n, 0), n);
+	return k->text;
+}
+
+static void
+sink_close(struct sink *k)
+{
+	core_writer_free(k->w);
+	core_out_release(&k->out);
+	close(k->fd);
+	free(k->text);
+}
+
+/* A record {"k": key, "v": v} at time t seconds. */
+static void
+push(void (*fn)(void *, const struct core_rec *), void *op, double t,
+    const char *key, int64_t v)
+{
+	struct core_recb b;
+	struct core_rec r;
+
+	core_recb_init(&b);
+	core_recb_add(&b, core_sym_str("k"), core_v_str(key, strlen(key)));
+	core_recb_add(&b, core_sym_str("v"), core_v_int(v));
+	core_recb_finish(&b, &r, (int64_t)(t * S));
+	fn(op, &r);
+	core_recb_release(&b);
+}
+
+static void
+wpush(void *op, const struct core_rec *r)
+{
+	core_winop_push(op, r);
+}
+
+static struct core_winop *
+winop(struct sink *k, struct core_winop_opts *o)
+{
+	const char *why;
+	struct core_winop *w;
+
+	o->start = core_sym_str("ws");
+	o->end = core_sym_str("we");
+	w = core_winop_new(o, k->w, &why);
+	cr_assert_not_null(w);
+	return w;
+}
+
+Test(winop, tumbling_closes_on_watermark_and_holds_it_back)
+{
+	struct core_winop_opts o = { .kind = CORE_WIN_GRID, .size = 10 * S,
+		.slide = 10 * S, .lateness = 5 * S };
+	struct sink k;
+	struct core_winop *w;
+
+	sink_open(&k);
+	w = winop(&k, &o);
+	push(wpush, w, 1, "a", 1);
+	core_winop_wm(w, 12 * S);    /* past the end, not past lateness */
+	push(wpush, w, 3, "a", 2);   /* still on time */
+	core_winop_wm(w, 15 * S);
+	push(wpush, w, 4, "a", 3);   /* late now */
+	core_winop_wm(w, CORE_WM_MAX);
+	cr_expect_str_eq(sink_text(&k),
+	    "record 1970-01-01T00:00:01Z {\"k\":\"a\",\"v\":1,"
+	    "\"ws\":\"1970-01-01T00:00:00Z\",\"we\":\"1970-01-01T00:00:10Z\"}\n"
+	    "watermark 1970-01-01T00:00:09.999999999Z\n"
+	    "record 1970-01-01T00:00:03Z {\"k\":\"a\",\"v\":2,"
+	    "\"ws\":\"1970-01-01T00:00:00Z\",\"we\":\"1970-01-01T00:00:10Z\"}\n"
+	    "close [1970-01-01T00:00:00Z, 1970-01-01T00:00:10Z)\n"
+	    "watermark 1970-01-01T00:00:15Z\n"
+	    "close [1970-01-01T00:00:10Z, 1970-01-01T00:00:20Z)\n"
+	    "watermark +inf\n");
+	cr_expect_eq(core_winop_late(w), 1);
+	core_winop_free(w);
+	sink_close(&k);
+}
+
+Test(winop, sessions_merge_when_a_late_record_bridges_them)
+{
+	struct core_keyspec by;
+	struct core_winop_opts o = { .kind = CORE_WIN_SESSION, .gap = 5 * S };
+	struct sink k;
+	struct core_winop *w;
+	const char *t;
+
+	cr_assert_eq(core_keyspec_init(&by, "k"), 0);
+	o.by = &by;
+	sink_open(&k);
+	w = winop(&k, &o);
+	push(wpush, w, 1, "x", 1);     /* [1, 6) */
+	push(wpush, w, 8, "x", 2);     /* [8, 13) */
+	push(wpush, w, 2, "y", 3);     /* another key */
+	cr_expect_eq(core_winop_held(w), 3);
+	push(wpush, w, 5, "x", 4);     /* [5, 10) joins both */
+	core_winop_wm(w, 12 * S);      /* y [2, 7) closes; x [1, 13) not */
+	t = sink_text(&k);
+	cr_expect_str_eq(t,
+	    "record 1970-01-01T00:00:02Z {\"k\":\"y\",\"v\":3,"
+	    "\"ws\":\"1970-01-01T00:00:02Z\",\"we\":\"1970-01-01T00:00:07Z\"}\n"
+	    "close [1970-01-01T00:00:02Z, 1970-01-01T00:00:07Z)\n"
+	    "watermark 1970-01-01T00:00:12Z\n");
+	core_winop_wm(w, 13 * S);
+	t = sink_text(&k);
+	cr_expect_neq(strstr(t, "\"v\":1,\"ws\":\"1970-01-01T00:00:01Z\","
+	    "\"we\":\"1970-01-01T00:00:13Z\""), NULL, "%s", t);
+	cr_expect_neq(strstr(t, "\"v\":4,\"ws\":\"1970-01-01T00:00:01Z\","
+	    "\"we\":\"1970-01-01T00:00:13Z\""), NULL, "%s", t);
+	cr_expect_neq(strstr(t, "close [1970-01-01T00:00:01Z, "
+	    "1970-01-01T00:00:13Z)"), NULL);
+	cr_expect_eq(core_winop_held(w), 0);
+	/* A record that would reopen the closed session is late. */
+	push(wpush, w, 11, "x", 5);
+	cr_expect_eq(core_winop_late(w), 1);
+	core_winop_free(w);
+	core_keyspec_release(&by);
+	sink_close(&k);
+}
+
+Test(winop, count_windows_flush_partial_ones_at_the_end)
+{
+	struct core_winop_opts o = { .kind = CORE_WIN_COUNT, .count = 2 };
+	struct sink k;
+	struct core_winop *w;
+	const char *t;
+
+	sink_open(&k);
+	w = winop(&k, &o);
+	push(wpush, w, 3, "a", 1);
+	cr_expect_str_eq(sink_text(&k), "");
+	push(wpush, w, 1, "a", 2);
+	push(wpush, w, 7, "a", 3);
+	t = sink_text(&k);
+	cr_expect_neq(strstr(t, "close [1970-01-01T00:00:01Z, "
+	    "1970-01-01T00:00:03.000000001Z)"), NULL, "%s", t);
+	core_winop_wm(w, CORE_WM_MAX);
+	t = sink_text(&k);
+	cr_expect_neq(strstr(t, "\"v\":3,\"ws\":\"1970-01-01T00:00:07Z\""),
+	    NULL, "%s", t);
+	core_winop_free(w);
+	sink_close(&k);
+}
+
+Test(winop, late_update_reemits_with_a_retain_horizon)
+{
+	struct core_winop_opts o = { .kind = CORE_WIN_GRID, .size = 10 * S,
+		.slide = 10 * S, .late = CORE_LATE_UPDATE, .horizon = 60 * S };
+	struct sink k;
+	struct core_winop *w;
+	const char *t;
+
+	sink_open(&k);
+	w = winop(&k, &o);
+	push(wpush, w, 1, "a", 1);
+	core_winop_wm(w, 20 * S);
+	push(wpush, w, 2, "a", 2);      /* late, within the horizon */
+	core_winop_wm(w, 100 * S);
+	push(wpush, w, 3, "a", 3);      /* past the horizon: dropped */
+	t = sink_text(&k);
+	cr_expect_neq(strstr(t, "\"v\":2,"), NULL);
+	cr_expect_eq(strstr(t, "\"v\":3,"), NULL);
+	cr_expect_eq(core_winop_late(w), 1);
+	core_winop_free(w);
+	sink_close(&k);
+}
+
+/* ---- aggregation ---------------------------------------------------------------- */
+
+static void
+apush(void *op, const struct core_rec *r)
+{
+	core_aggop_push(op, r);
+}
+
+static struct core_aggop *
+aggop(struct sink *k, struct core_keyspec *g, struct core_accspec *acc,
+    const char *const *words, size_t n, int update, struct core_expr *hv)
+{
+	struct core_aggop_opts o = { 0 };
+	char err[128];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cr_assert_eq(core_accspec_parse(&acc[i], words[i], err, 128), 0);
+	o.g = g;
+	o.acc = acc;
+	o.nacc = n;
+	o.update = update;
+	o.having = hv;
+	o.start = core_sym_str("ws");
+	o.end = core_sym_str("we");
+	return core_aggop_new(&o, k->w);
+}
+
+Test(aggop, unwindowed_groups_sorted_at_end)
+{
+	static const char *const words[] = { "count", "sum:v" };
+	struct core_accspec acc[2];
+	struct core_keyspec g;
+	struct sink k;
+	struct core_aggop *a;
+
+	cr_assert_eq(core_keyspec_init(&g, "k"), 0);
+	sink_open(&k);
+	a = aggop(&k, &g, acc, words, 2, 0, NULL);
+	push(apush, a, 5, "b", 1);
+	push(apush, a, 1, "a", 2);
+	push(apush, a, 3, "b", 3);
+	push(apush, a, 2, "c", NULL == NULL ? 4 : 0);
+	core_aggop_wm(a, CORE_WM_MAX);
+	cr_expect_str_eq(sink_text(&k),
+	    "record 1970-01-01T00:00:01Z {\"k\":\"a\",\"count\":1,\"sum_v\":2}\n"
+	    "record 1970-01-01T00:00:05Z {\"k\":\"b\",\"count\":2,\"sum_v\":4}\n"
+	    "record 1970-01-01T00:00:02Z {\"k\":\"c\",\"count\":1,\"sum_v\":4}\n"
+	    "watermark +inf\n");
+	core_aggop_free(a);
+	core_keyspec_release(&g);
+	sink_close(&k);
+}
+
+Test(aggop, update_mode_is_a_changelog_and_having_filters)
+{
+	static const char *const words[] = { "n=count" };
+	struct core_accspec acc[1];
+	struct core_expr_err err;
+	struct core_expr *hv = core_expr_compile("n >= 2", &err);
+	struct sink k;
+	struct core_aggop *a;
+
+	sink_open(&k);
+	a = aggop(&k, NULL, acc, words, 1, 1, hv);
+	push(apush, a, 1, "a", 1);
+	push(apush, a, 2, "a", 1);
+	push(apush, a, 3, "a", 1);
+	core_aggop_wm(a, CORE_WM_MAX);
+	cr_expect_str_eq(sink_text(&k),
+	    "record 1970-01-01T00:00:02Z {\"n\":2}\n"
+	    "record 1970-01-01T00:00:03Z {\"n\":3}\n"
+	    "watermark +inf\n");
+	core_aggop_free(a);
+	core_expr_free(hv);
+	sink_close(&k);
+}
+
+Test(aggop, distinct_without_accumulators)
+{
+	struct core_keyspec g;
+	struct sink k;
+	struct core_aggop *a;
+
+	cr_assert_eq(core_keyspec_init(&g, "k"), 0);
+	sink_open(&k);
+	a = aggop(&k, &g, NULL, NULL, 0, 0, NULL);
+	push(apush, a, 1, "b", 1);
+	push(apush, a, 2, "a", 1);
+	push(apush, a, 3, "b", 1);
+	core_aggop_wm(a, CORE_WM_MAX);
+	cr_expect_str_eq(sink_text(&k),
+	    "record 1970-01-01T00:00:02Z {\"k\":\"a\"}\n"
+	    "record 1970-01-01T00:00:03Z {\"k\":\"b\"}\n"
+	    "watermark +inf\n");
+	core_aggop_free(a);
+	core_keyspec_release(&g);
+	sink_close(&k);
+}
+
+/* A windowed record: {"k", "v", "ws", "we"}. */
+static void
+wrec(struct core_aggop *a, double t, const char *key, double ws, double we)
+{
+	struct core_recb b;
+	struct core_rec r;
+
+	core_recb_init(&b);
+	core_recb_add(&b, core_sym_str("k"), core_v_str(key, strlen(key)));
+	core_recb_add(&b, core_sym_str("ws"), core_v_time((int64_t)(ws * S)));
+	core_recb_add(&b, core_sym_str("we"), core_v_time((int64_t)(we * S)));
+	core_recb_finish(&b, &r, (int64_t)(t * S));
+	core_aggop_push(a, &r);
+	core_recb_release(&b);
+}
+
+Test(aggop, windows_emit_at_close_and_empty_ones_count_zero)
+{
+	static const char *const words[] = { "count" };
+	struct core_accspec acc[1];
+	struct core_window w1 = { 0, 10 * S, CORE_WM_MIN };
+	struct core_window w2 = { 10 * S, 20 * S, CORE_WM_MIN };
+	struct sink k;
+	struct core_aggop *a;
+
+	sink_open(&k);
+	a = aggop(&k, NULL, acc, words, 1, 0, NULL);
+	wrec(a, 1, "a", 0, 10);
+	wrec(a, 2, "a", 0, 10);
+	cr_expect_str_eq(sink_text(&k), "");
+	core_aggop_close(a, &w1);
+	core_aggop_close(a, &w2);
+	cr_expect_str_eq(sink_text(&k),
+	    "record 1970-01-01T00:00:09.999999999Z {\"ws\":\"1970-01-01T00:00:00Z\","
+	    "\"we\":\"1970-01-01T00:00:10Z\",\"count\":2}\n"
+	    "close [1970-01-01T00:00:00Z, 1970-01-01T00:00:10Z)\n"
+	    "record 1970-01-01T00:00:19.999999999Z {\"ws\":\"1970-01-01T00:00:10Z\","
+	    "\"we\":\"1970-01-01T00:00:20Z\",\"count\":0}\n"
+	    "close [1970-01-01T00:00:10Z, 1970-01-01T00:00:20Z)\n");
+	core_aggop_free(a);
+	sink_close(&k);
+}
+
+Test(aggop, retained_window_reemits_changed_rows)
+{
+	static const char *const words[] = { "count" };
+	struct core_accspec acc[1];
+	struct core_keyspec g;
+	struct core_window w1 = { 0, 10 * S, 100 * S };
+	struct sink k;
+	struct core_aggop *a;
+	const char *t;
+
+	cr_assert_eq(core_keyspec_init(&g, "k"), 0);
+	sink_open(&k);
+	a = aggop(&k, &g, acc, words, 1, 0, NULL);
+	wrec(a, 1, "a", 0, 10);
+	wrec(a, 1, "b", 0, 10);
+	core_aggop_close(a, &w1);
+	wrec(a, 2, "b", 0, 10);     /* a late update for b only */
+	core_aggop_close(a, &w1);
+	t = sink_text(&k);
+	cr_expect_neq(strstr(t, "\"k\":\"b\",\"count\":2"), NULL, "%s", t);
+	/* a did not change: not repeated. */
+	cr_expect_eq(strstr(strstr(t, "close"), "\"k\":\"a\""), NULL, "%s", t);
+	core_aggop_free(a);
+	core_keyspec_release(&g);
+	sink_close(&k);
+}
