@@ -129,7 +129,8 @@ core_accspec_parse(struct core_accspec *a, const char *word, char *err,
 		free(w);
 		return perr(err, n, "'%s': unknown accumulator (count, sum, min, "
 		    "max, mean, var, stddev, first, last, distinct, "
-		    "approx_distinct, pNN, median, topN, rate, hist)", word);
+		    "approx_distinct, pNN, median, topN, rate, hist); files "
+		    "to read go after --", word);
 	}
 	if (fieldrule == 1 && field == NULL) {
 		free(w);

@@ -71,7 +71,7 @@ fail(struct core_json_err *e, const char *base, const char *p,
 }
 
 const char *
-core_json_ws(const char *p, const char *end)
+core_json_ws_slow(const char *p, const char *end)
 {
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
 		p++;
@@ -564,6 +564,31 @@ core_json_value(const char **pp, const char *end, struct core_value *v,
 		*v = core_v_bool(0);
 		return 0;
 	default:
+		/* Short plain integers, the common case, in one pass. */
+		{
+			const char *r = p;
+			uint64_t u = 0;
+			int neg = 0;
+
+			if (*r == '-') {
+				neg = 1;
+				r++;
+			}
+			if (r < end && *r >= '1' && *r <= '9') {
+				const char *d0 = r;
+
+				while (r < end && *r >= '0' && *r <= '9' &&
+				    r - d0 < 18)
+					u = u * 10 + (uint64_t)(*r++ - '0');
+				if (r >= end || (*r != '.' && *r != 'e' &&
+				    *r != 'E' && (*r < '0' || *r > '9'))) {
+					*v = core_v_int(neg ? -(int64_t)u :
+					    (int64_t)u);
+					*pp = r;
+					return 0;
+				}
+			}
+		}
 		q = scan_number(p, end, &integral);
 		if (q == NULL)
 			return fail(e, base, p, *p == ',' || *p == '}' ||

@@ -27,7 +27,16 @@ struct core_json_err {
 };
 
 /* Skips JSON whitespace (space, tab, CR, LF). */
-const char *core_json_ws(const char *p, const char *end);
+const char *core_json_ws_slow(const char *p, const char *end);
+
+static inline const char *
+core_json_ws(const char *p, const char *end)
+{
+	/* Compact JSON has none: one test and out. */
+	if (p < end && (unsigned char)*p > ' ')
+		return p;
+	return core_json_ws_slow(p, end);
+}
 
 /*
  * Scans a string whose opening quote is at *pp.  On success *pp is past the

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* NDJSON: one JSON object per line, read and written. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,51 @@ json_bad(struct core_dec *d, struct core_event *ev, const char *p,
 {
 	return core_dec_bad(d, ev, p, len, line, e->pos + 1, off,
 	    "bad JSON at column %zu: %s", e->pos + 1, e->msg);
+}
+
+/* memcmp for short keys without the call. */
+static inline int
+same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	while (n >= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return 0;
+		a += 8;
+		b += 8;
+		n -= 8;
+	}
+	while (n--)
+		if (*a++ != *b++)
+			return 0;
+	return 1;
+}
+
+/* Whether a name is printable ASCII without quote or backslash, so that
+ * its JSON spelling is the name itself between quotes. */
+static int
+plain_name(const struct core_sym *s)
+{
+	static const struct core_sym *yes[64], *no[64];
+	size_t i, slot = s->id & 63;
+
+	if (yes[slot] == s)
+		return 1;
+	if (no[slot] == s)
+		return 0;
+	for (i = 0; i < s->len; i++) {
+		unsigned char c = (unsigned char)s->name[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+			no[slot] = s;
+			return 0;
+		}
+	}
+	yes[slot] = s;
+	return 1;
 }
 
 static enum core_ev
@@ -72,15 +118,24 @@ next_line:
 			e.msg = "expected a string key";
 			return json_bad(d, ev, p, len, line, off, &e);
 		}
-		if (core_json_string(&q, end, &k, &klen, &d->arena, p, &e) < 0)
-			return json_bad(d, ev, p, len, line, off, &e);
-		/* The keys usually repeat the last record's, in order. */
-		if (last && i < last->n && last->f[i]->len == klen &&
-		    memcmp(last->f[i]->name, k, klen) == 0)
+		/* The keys usually repeat the last record's, in order: if
+		 * the bytes are the expected name and its closing quote, the
+		 * name had no escape (plain names have none) and is the
+		 * same symbol.  Otherwise scan and intern it. */
+		if (last && i < last->n && (size_t)(end - q) >
+		    last->f[i]->len + 1 && q[last->f[i]->len + 1] == '"' &&
+		    plain_name(last->f[i]) &&
+		    same_bytes(q + 1, last->f[i]->name, last->f[i]->len)) {
 			sym = last->f[i];
-		else if ((sym = core_sym_intern(k, klen)) == NULL)
-			return core_dec_bad(d, ev, p, len, line, 0, off,
-			    "too many distinct field names");
+			q += last->f[i]->len + 2;
+		} else {
+			if (core_json_string(&q, end, &k, &klen, &d->arena, p,
+			    &e) < 0)
+				return json_bad(d, ev, p, len, line, off, &e);
+			if ((sym = core_sym_intern(k, klen)) == NULL)
+				return core_dec_bad(d, ev, p, len, line, 0, off,
+				    "too many distinct field names");
+		}
 		q = core_json_ws(q, end);
 		if (q >= end || *q != ':') {
 			e.pos = (size_t)(q - p);

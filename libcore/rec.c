@@ -86,7 +86,7 @@ core_recb_release(struct core_recb *b)
 }
 
 int
-core_recb_add(struct core_recb *b, const struct core_sym *sym,
+core_recb_add_slow(struct core_recb *b, const struct core_sym *sym,
     struct core_value v)
 {
 	size_t c;

@@ -92,8 +92,23 @@ core_recb_reset(struct core_recb *b)
 	b->dup = 0;
 }
 /* Adds a field; returns -1 (nothing added) past CORE_MAX_FIELDS. */
-int core_recb_add(struct core_recb *b, const struct core_sym *sym,
+int core_recb_add_slow(struct core_recb *b, const struct core_sym *sym,
     struct core_value v);
+
+static inline int
+core_recb_add(struct core_recb *b, const struct core_sym *sym,
+    struct core_value v)
+{
+	/* The next name of the last schema: no duplicate is possible. */
+	if (b->last && !b->dup && b->n < b->last->n && b->n < b->cap &&
+	    b->last->f[b->n] == sym) {
+		b->syms[b->n] = sym;
+		b->vals[b->n] = v;
+		b->n++;
+		return 0;
+	}
+	return core_recb_add_slow(b, sym, v);
+}
 /* Sets *r; returns -1 when the symbol or schema table is full. */
 int core_recb_finish(struct core_recb *b, struct core_rec *r, int64_t time);
 
