@@ -49,6 +49,7 @@ testing "signal ends the pipeline as at end of input: all flushed" \
 	{ stream-source -t t f & echo \$! > spid; wait; } | stream-sink -o trace > out &
 	$W 2 out; kill -TERM \$(cat spid); $W 5 out; kill \$w; cat out" \
 	'record 1970-01-01T00:00:01Z {"t":1}
+watermark 1970-01-01T00:00:01Z
 record 1970-01-01T00:00:02Z {"t":2}
 watermark 1970-01-01T00:00:02Z
 watermark +inf
