@@ -22,7 +22,7 @@ stream-source -f combined --time time --max-delay 2s "$log" |
 	stream-sink -o table
 set +x
 
-printf '\n== which paths failed, slowest first\n\n'
+printf '\n== the paths behind the 5xx errors\n\n'
 set -x
 stream-source -f combined --time time --max-delay 2s -q "$log" |
 	stream-filter --where 'status >= 500' |

@@ -4,11 +4,12 @@
 #include <string.h>
 
 #include "libcore/dec.h"
+#include "libcore/json.h"
 #include "libcore/timefmt.h"
 #include "libcore/xalloc.h"
 
 /*
- *	common:   host ident user [10/Oct/2000:13:55:36 -0700] "request" status bytes
+ *	common:   host ident user [10/Oct/2000:13:55:36 -0700] "req" status bytes
  *	combined: common "referer" "agent"
  *
  * Fields, in order: host, ident, user, time, request, method, path,
@@ -110,6 +111,7 @@ qstring(const char *q, const char *end, const char **s, size_t *len,
 	return i + 1;
 }
 
+
 /* A space-free token up to the next space (or end); NULL when empty. */
 static const char *
 token(const char *q, const char *end)
@@ -196,6 +198,14 @@ pairs(struct dec_clf *c, const char *q, const char *end)
 	return 0;
 }
 
+/* Where a field that follows a space at q was expected. */
+static const char *
+past_space(const char *q, const char *end)
+{
+	return q < end && *q == ' ' ? q + 1 : q;
+}
+
+/* A bad line: matching failed at at. */
 static enum core_ev
 not_clf(struct dec_clf *c, struct core_event *ev, const char *p, size_t len,
     uint64_t line, int64_t off, const char *at, const char *what)
@@ -233,17 +243,24 @@ next_line:
 		goto next_line;
 	q = p;
 	/* host ident user */
-	if ((e = token(q, end)) == NULL || e == end)
+	if ((e = token(q, end)) == NULL)
 		return not_clf(c, ev, p, len, line, off, q, "expected a host");
+	if (e == end)
+		return not_clf(c, ev, p, len, line, off, e,
+		    "expected an ident");
 	v[F_HOST] = core_v_str(q, (size_t)(e - q));
 	q = e + 1;
-	if ((e = token(q, end)) == NULL || e == end)
+	if ((e = token(q, end)) == NULL)
 		return not_clf(c, ev, p, len, line, off, q,
 		    "expected an ident");
+	if (e == end)
+		return not_clf(c, ev, p, len, line, off, e, "expected a user");
 	v[F_IDENT] = str_or_null(q, (size_t)(e - q));
 	q = e + 1;
-	if ((e = token(q, end)) == NULL || e == end)
+	if ((e = token(q, end)) == NULL)
 		return not_clf(c, ev, p, len, line, off, q, "expected a user");
+	if (e == end)
+		return not_clf(c, ev, p, len, line, off, e, "expected '['");
 	v[F_USER] = str_or_null(q, (size_t)(e - q));
 	q = e + 1;
 	/* [time] */
@@ -267,7 +284,7 @@ next_line:
 	q = e + 1;
 	/* "request" */
 	if (end - q < 2 || q[0] != ' ' || q[1] != '"')
-		return not_clf(c, ev, p, len, line, off, q,
+		return not_clf(c, ev, p, len, line, off, past_space(q, end),
 		    "expected a quoted request");
 	q = qstring(q + 1, end, &s, &slen, &d->arena);
 	if (q == NULL)
@@ -278,7 +295,7 @@ next_line:
 	/* status */
 	if (end - q < 4 || q[0] != ' ' || (unsigned)(q[1] - '0') > 9 ||
 	    (unsigned)(q[2] - '0') > 9 || (unsigned)(q[3] - '0') > 9)
-		return not_clf(c, ev, p, len, line, off, q,
+		return not_clf(c, ev, p, len, line, off, past_space(q, end),
 		    "expected a 3-digit status");
 	v[F_STATUS] = core_v_int((q[1] - '0') * 100 + (q[2] - '0') * 10 +
 	    (q[3] - '0'));
@@ -309,16 +326,16 @@ next_line:
 	v[F_BYTES] = core_v_int(n);
 	if (c->combined) {
 		if (end - q < 2 || q[0] != ' ' || q[1] != '"')
-			return not_clf(c, ev, p, len, line, off, q,
-			    "expected a quoted referer");
+			return not_clf(c, ev, p, len, line, off,
+			    past_space(q, end), "expected a quoted referer");
 		q = qstring(q + 1, end, &s, &slen, &d->arena);
 		if (q == NULL)
 			return not_clf(c, ev, p, len, line, off, end,
 			    "unterminated referer");
 		v[F_REFERER] = str_or_null(s, slen);
 		if (end - q < 2 || q[0] != ' ' || q[1] != '"')
-			return not_clf(c, ev, p, len, line, off, q,
-			    "expected a quoted user agent");
+			return not_clf(c, ev, p, len, line, off,
+			    past_space(q, end), "expected a quoted user agent");
 		q = qstring(q + 1, end, &s, &slen, &d->arena);
 		if (q == NULL)
 			return not_clf(c, ev, p, len, line, off, end,
@@ -343,7 +360,8 @@ next_line:
 			core_recb_add(rb, c->sym[i], v[i]);
 		if (pairs(c, q, end) == 0) {
 			for (i = 0; i < c->nkv; i++) {
-				sym = core_sym_intern(c->kv[i].k, c->kv[i].klen);
+				sym = core_dec_name(&d->arena, c->kv[i].k,
+				    c->kv[i].klen);
 				if (sym == NULL)
 					return core_dec_bad(d, ev, p, len, line,
 					    0, off, "too many distinct field "
@@ -365,6 +383,7 @@ next_line:
 	ev->rec.time = 0;
 	ev->rec.raw = NULL;
 	ev->rec.rawlen = 0;
+	ev->rec.raw_n = 0;
 	ev->line = line;
 	ev->off = (uint64_t)off;
 	return CORE_EV_REC;

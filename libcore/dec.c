@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcore/buf.h"
 #include "libcore/frame.h"
+#include "libcore/json.h"
 #include "libcore/xalloc.h"
 
 const char *const core_dec_formats[] = {
@@ -295,4 +297,96 @@ core_dec_new(struct core_input *in, const struct core_decopts *o)
 	if (strcmp(f, "common") == 0)
 		return core_dec_clf_new(in, o, 0);
 	return NULL;
+}
+
+/* ---- names for decoders of headers and keys ----------------------------- */
+
+const struct core_sym *
+core_dec_name(struct core_arena *a, const char *p, size_t len)
+{
+	struct core_json_err e;
+	const char *s, *q;
+	char *j, *end;
+	size_t n;
+
+	if (core_utf8_valid(p, len))
+		return core_sym_intern(p, len);
+	/* Names travel in frames as UTF-8: bad bytes become U+FFFD, by way
+	 * of the JSON writer's rule. */
+	j = core_arena_alloc(a, core_json_string_max(len));
+	end = core_json_put_string(j, p, len);
+	q = j;
+	if (core_json_string(&q, end, &s, &n, a, j, &e) < 0)
+		return NULL;
+	return core_sym_intern(s, n);
+}
+
+const struct core_sym *
+core_dec_pos_name(size_t i)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%zu", i + 1);
+	return core_sym_str(num);
+}
+
+/* An open-addressing set of symbols, for making names distinct. */
+struct symset {
+	const struct core_sym **t;
+	size_t mask;
+};
+
+static int
+symset_add(struct symset *ss, const struct core_sym *s)
+{
+	size_t i = (size_t)s->hash & ss->mask;
+
+	while (ss->t[i]) {
+		if (ss->t[i] == s)
+			return 0;
+		i = (i + 1) & ss->mask;
+	}
+	ss->t[i] = s;
+	return 1;
+}
+
+const struct core_schema *
+core_dec_distinct_schema(const struct core_sym **f, size_t n)
+{
+	const struct core_schema *s;
+	struct symset ss;
+	struct core_buf b = CORE_BUF_INIT;
+	size_t i, k, size = 8;
+	int empty = 0;
+
+	for (i = 0; i < n; i++)
+		if (f[i]->len == 0)
+			empty = 1;
+	if (!empty && (s = core_schema_intern(f, (uint32_t)n)) != NULL)
+		return s;
+	if (n > CORE_MAX_FIELDS)
+		return NULL;
+	while (size < 2 * n)
+		size *= 2;
+	ss.t = core_xcalloc(size, sizeof(*ss.t));
+	ss.mask = size - 1;
+	for (i = 0; i < n; i++) {
+		const struct core_sym *base;
+
+		if (f[i]->len == 0 && (f[i] = core_dec_pos_name(i)) == NULL)
+			break;
+		base = f[i];
+		for (k = 2; f[i] && !symset_add(&ss, f[i]); k++) {
+			core_buf_reset(&b);
+			core_buf_add(&b, base->name, base->len);
+			core_buf_addf(&b, "_%zu", k);
+			f[i] = core_sym_intern(b.p, b.len);
+		}
+		if (f[i] == NULL)
+			break;
+	}
+	s = i == n ? core_schema_intern(f, (uint32_t)n) : NULL;
+	free(ss.t);
+	core_buf_release(&b);
+	return s;
 }

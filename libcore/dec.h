@@ -76,6 +76,21 @@ enum core_ev core_dec_bad(struct core_dec *d, struct core_event *ev,
     const char *raw, size_t rawlen, uint64_t line, uint64_t col,
     int64_t off, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 
+/*
+ * Field names from headers and keys.  core_dec_name: the symbol of bytes
+ * p[0..len), invalid UTF-8 replaced by U+FFFD (names travel in frames as
+ * UTF-8); NULL when the symbol table is full.  core_dec_pos_name: "1",
+ * "2", ... for field i (0-based).  core_dec_distinct_schema: the schema of
+ * f[0..n) made distinct in place -- an empty name becomes its position, a
+ * repeated one gets "_2", "_3" (the first keeps it), as Miller and pandas
+ * do; NULL when a table is full.
+ */
+const struct core_sym *core_dec_name(struct core_arena *a, const char *p,
+    size_t len);
+const struct core_sym *core_dec_pos_name(size_t i);
+const struct core_schema *core_dec_distinct_schema(const struct core_sym **f,
+    size_t n);
+
 /* Constructors of the decoders (each in its own module). */
 struct core_dec *core_dec_frames_new(struct core_input *in,
     const struct core_decopts *o);

@@ -6,6 +6,7 @@
 #include "libcore/buf.h"
 #include "libcore/dec.h"
 #include "libcore/fmt.h"
+#include "libcore/json.h"
 #include "libcore/writer.h"
 #include "libcore/xalloc.h"
 
@@ -18,11 +19,12 @@
  * either a run of bytes up to the next space or tab, taken as it is (a
  * backslash there is just a backslash), or a double-quoted string with the
  * escapes \" \\ \n \t \r (a backslash before anything else stays as it
- * is).  A bare key means true; "key=" with nothing after it is null (the
- * empty string with no_infer).  Unquoted values are inferred
- * (core_value_infer) unless no_infer; quoted values are always strings.
- * A repeated key keeps its first place and its last value.  Blank lines
- * are skipped.
+ * is).  A bare key means true and "key=" with nothing after it null;
+ * other unquoted values are inferred (core_value_infer).  With no_infer
+ * every value is a string ("true", "", the text).  Quoted values are
+ * always strings.  A repeated key keeps its first place and its last
+ * value.  Blank lines are skipped.  Key bytes that are not UTF-8 become
+ * U+FFFD (names travel in frames as UTF-8).
  */
 
 #define BOM "\xef\xbb\xbf"
@@ -34,6 +36,7 @@ is_ws(char c)
 {
 	return c == ' ' || c == '\t';
 }
+
 
 static enum core_ev
 lf_bad(struct core_dec *d, struct core_event *ev, const char *p, size_t len,
@@ -141,7 +144,8 @@ next_line:
 			return lf_bad(d, ev, p, len, line, off, q,
 			    "'=' without a key");
 		if (q == end || is_ws(*q)) {
-			v = core_v_bool(1);
+			v = d->opts.no_infer ? core_v_str("true", 4) :
+			    core_v_bool(1);
 		} else if (++q < end && *q == '"') {
 			const char *open = q;
 
@@ -169,7 +173,7 @@ next_line:
 		if (last && i < last->n && last->f[i]->len == klen &&
 		    memcmp(last->f[i]->name, k, klen) == 0)
 			sym = last->f[i];
-		else if ((sym = core_sym_intern(k, klen)) == NULL)
+		else if ((sym = core_dec_name(&d->arena, k, klen)) == NULL)
 			return core_dec_bad(d, ev, p, len, line, 0, off,
 			    "too many distinct field names");
 		if (core_recb_add(rb, sym, v) < 0)

@@ -22,7 +22,8 @@
  * prints each window's result as one table, and a file prints tables of
  * up to TABLE_MAX_ROWS rows.  Every block starts with its header line and
  * blocks are separated by an empty line; a change of schema inside a
- * block also starts a new header after an empty line.
+ * block also starts a new header after an empty line.  With no_header
+ * there are no header lines (the blocks are still aligned and separated).
  *
  * Columns are separated by two spaces.  Numbers (ints and doubles) are
  * right-aligned, everything else left-aligned; a column's header is
@@ -57,6 +58,12 @@ struct wr_table {
 	size_t *width;
 	int *numeric;      /* per column: 1 all numbers, 0 no values, -1 not */
 	size_t wcap;
+	/* What the last header was printed for, so that later rows of the
+	 * same shape continue one table instead of starting another. */
+	const struct core_schema *pschema;
+	size_t *pwidth;
+	int *pnumeric;
+	size_t pcap;
 };
 
 /* Code points in s[0..len): bytes that are not UTF-8 continuations. */
@@ -122,9 +129,14 @@ render(struct wr_table *t, struct cell *c, const struct core_value *v)
 	c->width = text_width(t->text.p + at, c->len);
 }
 
+/*
+ * Writes one cell padded to colw, and the separator unless last.  *cend is
+ * moved past the cell's text when it has any, so that a line can drop the
+ * blanks after its last text.
+ */
 static char *
 put_cell(char *d, const char *s, size_t len, size_t width, size_t colw,
-    int right, int last)
+    int right, int last, char **cend)
 {
 	size_t pad = colw > width ? colw - width : 0;
 
@@ -134,6 +146,8 @@ put_cell(char *d, const char *s, size_t len, size_t width, size_t colw,
 	}
 	memcpy(d, s, len);
 	d += len;
+	if (len)
+		*cend = d;
 	if (!right && !last) {
 		memset(d, ' ', pad);
 		d += pad;
@@ -150,12 +164,11 @@ static void
 print_run(struct wr_table *t, size_t from, size_t to)
 {
 	const struct core_schema *s = t->rows[from]->schema;
-	size_t nc = s->n, nr = to - from, i, j, linemax = 1;
+	size_t nc = s->n, nr = to - from, i, j, linemax = 1, hdrlen = 0;
 	struct cell *c;
 	char *d;
+	int same;
 
-	if (t->blocks++)
-		core_out_putc(t->base.out, '\n');
 	if (nc > t->wcap) {
 		size_t cap = t->wcap;
 
@@ -168,8 +181,14 @@ print_run(struct wr_table *t, size_t from, size_t to)
 		    sizeof(*t->cells));
 	core_buf_reset(&t->text);
 	for (j = 0; j < nc; j++) {
-		t->width[j] = text_width(s->f[j]->name, s->f[j]->len);
+		t->width[j] = 0;
 		t->numeric[j] = 0;
+		if (!t->base.opts.no_header) {
+			core_buf_reset(&t->tmp);
+			add_escaped(&t->tmp, s->f[j]->name, s->f[j]->len);
+			t->width[j] = text_width(t->tmp.p, t->tmp.len);
+			hdrlen += t->tmp.len;
+		}
 	}
 	for (i = 0; i < nr; i++) {
 		const struct core_rec *r = t->rows[from + i];
@@ -187,34 +206,68 @@ print_run(struct wr_table *t, size_t from, size_t to)
 				t->numeric[j] = 1;
 		}
 	}
+	/* Rows of the shape printed last continue that table, as long as
+	 * they fit its columns; otherwise a new header starts a new one. */
+	same = s == t->pschema;
+	for (j = 0; same && j < nc; j++) {
+		if (t->width[j] < t->pwidth[j])
+			t->width[j] = t->pwidth[j];
+		if (t->numeric[j] == 0)
+			t->numeric[j] = t->pnumeric[j];
+		else if (t->pnumeric[j] != 0 && t->pnumeric[j] != t->numeric[j])
+			t->numeric[j] = -1;
+		if (t->width[j] != t->pwidth[j] ||
+		    t->numeric[j] != t->pnumeric[j])
+			same = 0;
+	}
+	if (!same) {
+		if (t->blocks++)
+			core_out_putc(t->base.out, '\n');
+		if (nc > t->pcap) {
+			size_t cap = t->pcap;
+
+			t->pwidth = core_xgrow(t->pwidth, &cap, nc,
+			    sizeof(*t->pwidth));
+			t->pnumeric = core_xgrow(t->pnumeric, &t->pcap, nc,
+			    sizeof(*t->pnumeric));
+		}
+		memcpy(t->pwidth, t->width, nc * sizeof(*t->width));
+		memcpy(t->pnumeric, t->numeric, nc * sizeof(*t->numeric));
+		t->pschema = s;
+	}
 	for (j = 0; j < nc; j++)
 		linemax += t->width[j] + TABLE_SEP;
 	/* The header: names escaped like values. */
-	core_buf_reset(&t->tmp);
-	for (j = 0; j < nc; j++) {
-		core_buf_reset(&t->tmp);
-		add_escaped(&t->tmp, s->f[j]->name, s->f[j]->len);
-		d = core_out_reserve(t->base.out, t->tmp.len + t->width[j] +
-		    TABLE_SEP + 1);
-		d = put_cell(d, t->tmp.p, t->tmp.len, text_width(t->tmp.p,
-		    t->tmp.len), t->width[j], t->numeric[j] == 1,
-		    j + 1 == nc);
+	if (!same && !t->base.opts.no_header && nc > 0) {
+		char *cend;
+
+		d = cend = core_out_reserve(t->base.out, linemax + hdrlen);
+		for (j = 0; j < nc; j++) {
+			core_buf_reset(&t->tmp);
+			add_escaped(&t->tmp, s->f[j]->name, s->f[j]->len);
+			d = put_cell(d, t->tmp.p, t->tmp.len,
+			    text_width(t->tmp.p, t->tmp.len), t->width[j],
+			    t->numeric[j] == 1, j + 1 == nc, &cend);
+		}
+		d = cend;
+		*d++ = '\n';
 		core_out_commit(t->base.out, d);
 	}
-	core_out_putc(t->base.out, '\n');
 	for (i = 0; i < nr; i++) {
 		size_t max = linemax;
+		char *cend;
 
 		for (j = 0; j < nc; j++)
 			max += t->cells[i * nc + j].len;
-		d = core_out_reserve(t->base.out, max);
+		d = cend = core_out_reserve(t->base.out, max);
 		for (j = 0; j < nc; j++) {
 			c = &t->cells[i * nc + j];
 			d = put_cell(d, t->text.p + c->off, c->len, c->width,
 			    t->width[j], c->right || (t->numeric[j] == 1 &&
 			    t->rows[from + i]->v[j].type == CORE_NULL),
-			    j + 1 == nc);
+			    j + 1 == nc, &cend);
 		}
+		d = cend;
 		*d++ = '\n';
 		core_out_commit(t->base.out, d);
 	}
@@ -252,8 +305,11 @@ table_rec(struct core_writer *w, const struct core_rec *r)
 static void
 table_close(struct core_writer *w, const struct core_window *win)
 {
+	/* Nothing to do: rows go out when the input would block (a live
+	 * pipeline shows each window as it closes) or at the end, and
+	 * continue one table while their columns fit. */
+	(void)w;
 	(void)win;
-	table_flush((struct wr_table *)w);
 }
 
 static void
@@ -279,6 +335,8 @@ table_free(struct core_writer *w)
 	free(t->rows);
 	free(t->cells);
 	free(t->width);
+	free(t->pwidth);
+	free(t->pnumeric);
 	free(t->numeric);
 	core_buf_release(&t->text);
 	core_buf_release(&t->tmp);

@@ -14,6 +14,9 @@
 static struct core_recb rb;
 static struct core_rec rec;
 
+static const char user_json[] =
+    "{\"id\":42,\"tags\":[\"a\",\"b\\\"c\"],\"x\":{\"y\":null}}";
+
 static void
 setup(void)
 {
@@ -25,8 +28,8 @@ setup(void)
 	core_recb_add(&rb, core_sym_str("n"), core_v_null());
 	core_recb_add(&rb, core_sym_str("b"), core_v_bool(1));
 	core_recb_add(&rb, core_sym_str("t"), core_v_time(1700000000123000000LL));
-	core_recb_add(&rb, core_sym_str("user"),
-	    core_v_json("{\"id\":42,\"tags\":[\"a\",\"b\\\"c\"],\"x\":{\"y\":null}}", 49));
+	core_recb_add(&rb, core_sym_str("user"), core_v_json(user_json,
+	    strlen(user_json)));
 	core_recb_add(&rb, core_sym_str("a.b"), core_v_str("dotted", 6));
 	core_recb_add(&rb, core_sym_str("odd name"), core_v_int(1));
 	core_recb_add(&rb, core_sym_str("big"), core_v_int(INT64_MAX));
