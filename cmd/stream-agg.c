@@ -274,11 +274,13 @@ main(int argc, char **argv)
 	core_tool_init(&a->t, &com, core_writer_default_format(1), NULL);
 	a->op = core_aggop_new(&a->o, a->t.w);
 	a->feeds = core_xcalloc(a->nfiles, sizeof(*a->feeds));
-	for (i = 0; i < a->nfiles; i++)
+	for (i = 0; i < a->nfiles; i++) {
 		if (core_feed_open(&a->feeds[i], a->t.loop, a->files[i], &dec,
 		    com.max_rec, 0, 0) < 0)
 			core_diesys(CORE_EXIT_IO, "cannot open '%s'",
 			    a->files[i]);
+		core_feed_stamp_arrival(&a->feeds[i]);
+	}
 	core_loop_signals(a->t.loop, on_signal, a);
 	if (a->every)
 		core_loop_timer(a->t.loop, &a->every_timer, core_now_mono() +

@@ -196,11 +196,13 @@ main(int argc, char **argv)
 	f->nfiles = argc > first ? (size_t)(argc - first) : 1;
 	core_tool_init(&f->t, &com, core_writer_default_format(1), NULL);
 	f->feeds = core_xcalloc(f->nfiles, sizeof(*f->feeds));
-	for (i = 0; i < f->nfiles; i++)
+	for (i = 0; i < f->nfiles; i++) {
 		if (core_feed_open(&f->feeds[i], f->t.loop, f->files[i], &dec,
 		    com.max_rec, 0, 0) < 0)
 			core_diesys(CORE_EXIT_IO, "cannot open '%s'",
 			    f->files[i]);
+		core_feed_stamp_arrival(&f->feeds[i]);
+	}
 	core_loop_idle(f->t.loop, idle, f);
 	core_loop_signals(f->t.loop, on_signal, f);
 	core_feed_start(&f->feeds[0], on_event, on_eof, f);

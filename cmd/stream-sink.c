@@ -77,6 +77,18 @@ on_opt(int id, const char *arg, void *ctx)
 	switch (id) {
 	case OPT_OUTPUT:
 		k->path = arg;
+		/* --output is a file; -o is the format.  Say so when the
+		 * file name is a format's and no such file exists. */
+		{
+			size_t i;
+
+			for (i = 0; core_writer_formats[i]; i++)
+				if (strcmp(arg, core_writer_formats[i]) == 0 &&
+				    access(arg, F_OK) != 0)
+					core_warnx("--output %s writes a file "
+					    "named '%s'; for the format, use -o "
+					    "%s", arg, arg, arg);
+		}
 		break;
 	case OPT_APPEND:
 		k->append = 1;
@@ -90,7 +102,22 @@ on_opt(int id, const char *arg, void *ctx)
 			    "nor a duration (1h)", arg);
 		break;
 	case OPT_FIELDS:
-		k->wo.fields = core_split_list(arg, &k->wo.nfields);
+		{
+			size_t i, j;
+
+			k->wo.fields = core_split_list(arg, &k->wo.nfields);
+			for (i = 0; i < k->wo.nfields; i++) {
+				if (k->wo.fields[i][0] == '\0')
+					core_usage_error("--fields: empty field "
+					    "name in '%s'", arg);
+				for (j = 0; j < i; j++)
+					if (strcmp(k->wo.fields[i],
+					    k->wo.fields[j]) == 0)
+						core_usage_error("--fields: '%s' "
+						    "is listed twice",
+						    k->wo.fields[i]);
+			}
+		}
 		break;
 	case OPT_NOHEADER:
 		k->wo.no_header = 1;
@@ -265,11 +292,13 @@ main(int argc, char **argv)
 	}
 	k->dec.format = "auto";
 	k->feeds = core_xcalloc(k->nfiles, sizeof(*k->feeds));
-	for (i = 0; i < k->nfiles; i++)
+	for (i = 0; i < k->nfiles; i++) {
 		if (core_feed_open(&k->feeds[i], k->t.loop, k->files[i], &k->dec,
 		    com.max_rec, 0, 0) < 0)
 			core_diesys(CORE_EXIT_IO, "cannot open '%s'",
 			    k->files[i]);
+		core_feed_stamp_arrival(&k->feeds[i]);
+	}
 	core_loop_signals(k->t.loop, on_signal, k);
 	if (k->rot_every)
 		core_loop_timer(k->t.loop, &k->rot_timer, core_now_mono() +

@@ -23,7 +23,7 @@ enum {
 
 static const struct core_opt options[] = {
 	{ OPT_FORMAT, 'f', "format", "FORMAT", "input format: auto (frames or "
-	  "NDJSON), ndjson, csv, tsv, logfmt, lines, combined, common",
+	  "NDJSON), frames, ndjson, csv, tsv, logfmt, lines, combined, common",
 	  "auto ndjson csv tsv logfmt lines combined common frames" },
 	{ OPT_TIME, 't', "time", "FIELD[:FORMAT]", "event time from FIELD "
 	  "(default: arrival time); FORMAT: auto, epoch, epoch_s, epoch_ms, "
@@ -101,7 +101,11 @@ on_opt(int id, const char *arg, void *ctx)
 		    core_dec_formats);
 		break;
 	case OPT_TIME:
-		core_evtime_init(&s->et, arg);
+		if (core_evtime_init(&s->et, arg) < 0)
+			core_usage_error("--time: unknown time format '%s' (auto, "
+			    "epoch, epoch_s, epoch_ms, epoch_us, epoch_ns, "
+			    "rfc3339, clf, syslog, or a strptime pattern)",
+			    strchr(arg, ':') + 1);
 		s->has_time = 1;
 		break;
 	case OPT_MAXDELAY:

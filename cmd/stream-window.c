@@ -290,11 +290,13 @@ main(int argc, char **argv)
 	if ((w->op = core_winop_new(&w->o, w->t.w, &why)) == NULL)
 		core_usage_error("%s", why);
 	w->feeds = core_xcalloc(w->nfiles, sizeof(*w->feeds));
-	for (i = 0; i < w->nfiles; i++)
+	for (i = 0; i < w->nfiles; i++) {
 		if (core_feed_open(&w->feeds[i], w->t.loop, w->files[i], &dec,
 		    com.max_rec, 0, 0) < 0)
 			core_diesys(CORE_EXIT_IO, "cannot open '%s'",
 			    w->files[i]);
+		core_feed_stamp_arrival(&w->feeds[i]);
+	}
 	core_loop_signals(w->t.loop, on_signal, w);
 	core_feed_start(&w->feeds[0], on_event, on_eof, w);
 	core_loop_run(w->t.loop);

@@ -48,7 +48,7 @@
  * after the first row's width).  Header names are made distinct: an empty
  * name becomes its position, a repeated one gets _2, _3, ...; bytes that
  * are not UTF-8 become U+FFFD, since names travel in frames as UTF-8.
- * A row of another width is bad ("expected 3 fields, got 2") unless
+ * A row of another width is bad ("ragged row (expected 3 fields, got 2)") unless
  * allow_ragged pads it with nulls or names its extra fields by position.
  * An unquoted empty field is null, a quoted one the empty string; other
  * fields are inferred (core_value_infer) unless no_infer.  A record's line
@@ -257,7 +257,7 @@ row(struct dec_csv *c)
 	nh = c->hdr->n;
 	if (c->nf != nh && !c->base.opts.allow_ragged) {
 		push_bad(c, c->row_line, 0, c->row_off,
-		    "expected %zu fields, got %zu", nh, c->nf);
+		    "ragged row (expected %zu fields, got %zu)", nh, c->nf);
 		return;
 	}
 	n = c->nf > nh ? c->nf : nh;

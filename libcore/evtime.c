@@ -7,12 +7,28 @@
 
 #include "libcore/xalloc.h"
 
+/* A word that looks meant as a format name ("rfc333", "epoch_sec"). */
+static int
+format_like(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '_'))
+			return 0;
+	return 1;
+}
+
 int
 core_evtime_init(struct core_evtime *et, const char *spec)
 {
 	const char *colon = strchr(spec, ':');
 
 	memset(et, 0, sizeof(*et));
+	if (colon && format_like(colon + 1) &&
+	    core_timefmt_init(&et->fmt, colon + 1) < 0)
+		return -1;    /* a misspelt format, not a name with a colon */
 	if (colon && core_timefmt_init(&et->fmt, colon + 1) == 0) {
 		et->name = core_xmemdup(spec, (size_t)(colon - spec));
 	} else {

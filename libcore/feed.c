@@ -20,7 +20,13 @@ core_feed_open(struct core_feed *f, struct core_loop *l, const char *path,
 	f->loop = l;
 	if (core_input_open(&f->in, path, max_rec, follow, from_end) < 0)
 		return -1;
-	f->dec = core_dec_new(&f->in, o);
+	{
+		struct core_decopts o2 = *o;
+
+		if (o2.max_frame == 0 && max_rec)
+			o2.max_frame = (uint32_t)max_rec;
+		f->dec = core_dec_new(&f->in, &o2);
+	}
 	if (f->dec == NULL) {
 		core_input_close(&f->in);
 		errno = EINVAL;
@@ -95,10 +101,15 @@ pump(struct core_feed *f)
 			finish(f);
 			return;
 		default:
+			if (f->stamp && k == CORE_EV_REC &&
+			    core_dec_format(f->dec)[0] != 'f')
+				f->ev.rec.time = f->arrival;
 			r = f->on_event(f, &f->ev, f->ctx);
 			if (r == 1) {
+				/* Paused: off the loop until resumed, or it
+				 * would spin. */
 				f->pending = 1;
-				f->paused = 1;
+				core_feed_pause(f);
 			}
 			break;
 		}

@@ -41,6 +41,7 @@ struct core_feed {
 	int paused;
 	int pending;
 	int done;
+	int stamp;                /* stamp text records with arrival time */
 	struct core_event ev;
 };
 
@@ -50,6 +51,17 @@ struct core_feed {
  */
 int core_feed_open(struct core_feed *f, struct core_loop *l, const char *path,
     const struct core_decopts *o, size_t max_rec, int follow, int from_end);
+/*
+ * Records decoded from text carry no event time; tools other than
+ * stream-source give them their arrival time (the clock when read) by
+ * calling this before core_feed_start.  Frames keep the times they carry.
+ */
+static inline void
+core_feed_stamp_arrival(struct core_feed *f)
+{
+	f->stamp = 1;
+}
+
 /* Registers with the loop; events flow from here on. */
 void core_feed_start(struct core_feed *f, core_feed_fn on_event,
     core_feed_eof_fn on_eof, void *ctx);

@@ -401,6 +401,9 @@ decode_header(struct core_frame_dec *d, const unsigned char *p, size_t len,
 	size_t i, n = len < CORE_FRAME_HEADER_MAX ? len : CORE_FRAME_HEADER_MAX;
 	unsigned long ver = 0;
 
+	if (d->seen_end && core_frame_sniff(p, len) == 0)
+		return bad(d, ev, 0, 1, len, "data after the end-of-stream "
+		    "frame");
 	if (len < CORE_FRAME_MAGIC_LEN ||
 	    (nl = memchr(p, '\n', n)) == NULL) {
 		if (!at_eof && len < CORE_FRAME_HEADER_MAX)
@@ -414,7 +417,8 @@ decode_header(struct core_frame_dec *d, const unsigned char *p, size_t len,
 		    "truncated frame stream header");
 	}
 	if (core_frame_sniff(p, len) != 1)
-		return bad(d, ev, 0, 1, len, "not a frame stream");
+		return bad(d, ev, 0, 1, len, d->seen_end ? "data after the "
+		    "end-of-stream frame" : "not a frame stream");
 	for (i = CORE_FRAME_MAGIC_LEN; p + i < nl && p[i] >= '0' &&
 	    p[i] <= '9' && ver < 100000; i++)
 		ver = ver * 10 + (p[i] - '0');
@@ -474,10 +478,14 @@ decode_schema(struct core_frame_dec *d, const unsigned char *p,
 		    "trailing bytes in schema frame");
 	}
 	s = core_schema_intern(f, (uint32_t)n);
+	if (s == NULL) {
+		int full = core_schema_count() >= CORE_MAX_SCHEMAS;
+
+		free(f);
+		return bad(d, ev, 5, full, total, full ? "too many distinct "
+		    "field sets" : "duplicate field names in schema frame");
+	}
 	free(f);
-	if (s == NULL)
-		return bad(d, ev, 5, 0, total, "duplicate field names in schema "
-		    "frame");
 	if (id >= d->capmap) {
 		size_t old = d->capmap;
 
@@ -649,6 +657,11 @@ core_frame_decode(struct core_frame_dec *d, const unsigned char *p,
 		if (plen != 0)
 			return bad(d, ev, 0, 0, total, "bad end-of-stream "
 			    "frame");
+		/* Another stream may follow (cat a.frames b.frames): it
+		 * starts with its own header and declares its own schemas. */
+		d->header_seen = 0;
+		d->seen_end = 1;
+		memset(d->map, 0, d->capmap * sizeof(*d->map));
 		ev->kind = CORE_EV_END;
 		return total;
 	default:

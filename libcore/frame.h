@@ -78,6 +78,7 @@ struct core_frame_dec {
 	size_t capvals;
 	uint32_t max_frame;
 	int header_seen;
+	int seen_end;       /* an end-of-stream frame came: a header may follow */
 	char reason[160];
 };
 

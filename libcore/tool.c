@@ -3,6 +3,7 @@
 #include "libcore/tool.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "libcore/err.h"
@@ -69,7 +70,9 @@ core_tool_init(struct core_tool *t, const struct core_common *com,
 	o.format = com->outfmt ? com->outfmt : def;
 	t->w = core_writer_new(&t->out, &o);
 	if (t->w == NULL)
-		core_arg_word("--output-format", o.format,
+		core_arg_word(com->outfmt == NULL && getenv("STREAMUTILS_FORMAT")
+		    && strcmp(getenv("STREAMUTILS_FORMAT"), o.format) == 0 ?
+		    "STREAMUTILS_FORMAT" : "--output-format", o.format,
 		    core_writer_formats);
 	core_atexit(exit_hook, t);
 	core_report_init(&t->rep, com->strict, com->quiet, com->errors);

@@ -170,7 +170,7 @@ next_line:
 	nh = t->hdr->n;
 	if (nf != nh && !d->opts.allow_ragged)
 		return core_dec_bad(d, ev, p, len, line, 0, off,
-		    "expected %zu fields, got %zu", nh, nf);
+		    "ragged row (expected %zu fields, got %zu)", nh, nf);
 	n = nf > nh ? nf : nh;
 	s = n > nh ? widen(t, n) : t->hdr;
 	if (s == NULL)

@@ -49,6 +49,8 @@ core_writer_base_init(struct core_writer *w,
 			core_fieldref_init(&w->sel[i], o->fields[i]);
 			syms[i] = w->sel[i].sym;
 		}
+		/* The tools check the list first (distinct, non-empty);
+		 * a repeated name is kept once here all the same. */
 		w->sel_schema = core_schema_intern(syms, (uint32_t)o->nfields);
 		free(syms);
 		w->sel_vals = core_xcalloc(o->nfields, sizeof(*w->sel_vals));

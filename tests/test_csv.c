@@ -294,9 +294,9 @@ Test(csv, last_row_without_line_end_is_read)
 Test(csv, short_and_long_rows_are_bad_with_counts)
 {
 	expect("a,b,c\n1,2\n1,2,3\n1,2,3,4\n\"x\ny\",2,3\n", &defopts,
-	    "2:0: BAD expected 3 fields, got 2\n"
+	    "2:0: BAD ragged row (expected 3 fields, got 2)\n"
 	    "3: a=int:1 b=int:2 c=int:3\n"
-	    "4:0: BAD expected 3 fields, got 4\n"
+	    "4:0: BAD ragged row (expected 3 fields, got 4)\n"
 	    "5: a=str:\"x\\ny\" b=int:2 c=int:3\n");
 }
 
@@ -382,7 +382,7 @@ Test(csv, no_header_names_fields_by_position)
 	expect("x,1\ny,2\nz\n", &o,
 	    "1: 1=str:\"x\" 2=int:1\n"
 	    "2: 1=str:\"y\" 2=int:2\n"
-	    "3:0: BAD expected 2 fields, got 1\n");
+	    "3:0: BAD ragged row (expected 2 fields, got 1)\n");
 }
 
 Test(csv, header_only_and_empty_inputs_give_no_records)
@@ -619,8 +619,8 @@ Test(csv, quoted_field_past_the_record_limit_is_bad_and_bounded)
 	core_buf_addstr(&b, "");
 	drain(d, &b);
 	cr_assert_str_eq(b.p, "2:0: BAD CSV record longer than 40 bytes\n"
-	    "6:0: BAD expected 2 fields, got 1\n"
-	    "7:0: BAD expected 2 fields, got 1\n"
+	    "6:0: BAD ragged row (expected 2 fields, got 1)\n"
+	    "7:0: BAD ragged row (expected 2 fields, got 1)\n"
 	    "8: a=int:2 b=str:\"x\"\n");
 	core_buf_release(&b);
 	core_dec_free(d);

@@ -214,8 +214,8 @@ Test(tsv, ragged_rows_are_bad_unless_allowed)
 	struct core_decopts o = { .format = "tsv", .allow_ragged = 1 };
 
 	expect("a\tb\tc\n1\t2\n1\t2\t3\t4\n", &defopts,
-	    "2:0: BAD expected 3 fields, got 2\n"
-	    "3:0: BAD expected 3 fields, got 4\n");
+	    "2:0: BAD ragged row (expected 3 fields, got 2)\n"
+	    "3:0: BAD ragged row (expected 3 fields, got 4)\n");
 	expect("a\tb\tc\n1\t2\n1\t2\t3\t4\n", &o,
 	    "2: a=int:1 b=int:2 c=null\n"
 	    "3: a=int:1 b=int:2 c=int:3 4=int:4\n");

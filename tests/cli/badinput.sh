@@ -112,4 +112,39 @@ testing "random bytes after a header never crash or hang" \
 	"for i in 1 2 3 4 5 6 7 8; do { printf '#streamutils frames v1\\n'; head -c 3000 /dev/urandom; } | timeout 10 stream-sink >/dev/null 2>&1; r=\$?; [ \$r -le 1 ] || echo bad \$r; done; echo done" \
 	"done"
 
+# Regression cases for bugs found in review.
+
+testing "--max-record bounds frames too" \
+	"printf '{\"s\":\"%0200d\"}\n' 0 | stream-source -o frames > big; stream-sink --max-record 100 big 2>err; echo rc=\$?; sed 's/[0-9][0-9]* bytes exceeds/N bytes exceeds/' err" \
+	"rc=1
+stream-sink: big: byte $((hdr + 9)): frame of N bytes exceeds the limit of 100 bytes"
+
+testing "two frame streams one after the other are read as one" \
+	"printf '{\"a\":1}\n' | stream-source -o frames > a; printf '{\"b\":2}\n' | stream-source -o frames > b; cat a b | stream-sink; echo rc=\$?" \
+	'{"a":1}
+{"b":2}
+rc=0'
+
+testing "bytes after an end-of-stream frame that start no stream" \
+	"printf '{\"a\":1}\n' | stream-source -o frames > a; { cat a; printf 'junk'; } | stream-sink 2>err; echo rc=\$?; cat err" \
+	"{\"a\":1}
+rc=1
+stream-sink: <stdin>: byte $((hdr + 56)): data after the end-of-stream frame"
+
+testing "a misspelt time format is a usage error, not a missing field" \
+	"stream-source -t ts:rfc333 input 2>&1; echo rc=\$?" \
+	"stream-source: --time: unknown time format 'rfc333' (auto, epoch, epoch_s, epoch_ms, epoch_us, epoch_ns, rfc3339, clf, syslog, or a strptime pattern)
+Try 'stream-source --help' for more information.
+rc=2" '{"ts":1}
+'
+
+testing "ragged CSV rows are counted by kind" \
+	"stream-source -f csv input 2>&1 >/dev/null | tail -n 1" \
+	"stream-source: 2 bad records skipped (2 ragged row); the first at input:3; keep them with --errors FILE" \
+	'a,b
+1,2
+3
+4,5,6
+'
+
 done_testing

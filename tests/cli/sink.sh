@@ -67,4 +67,28 @@ testing "write error on a full device is status 3" \
 	"rc=3
 stream-sink: write error on <stdout>: No space left on device" "$J"
 
+testing "--fields with a name twice is a usage error, not a crash" \
+	"stream-sink -k a,a input 2>&1; echo rc=\$?; stream-sink -k a, input 2>&1 | head -n 1" \
+	"stream-sink: --fields: 'a' is listed twice
+Try 'stream-sink --help' for more information.
+rc=2
+stream-sink: --fields: empty field name in 'a,'" "$J"
+
+testing "--output with a format's name warns that it is a file" \
+	"stream-sink --output csv input 2>&1; cat csv | head -n 1" \
+	'stream-sink: --output csv writes a file named '"'"'csv'"'"'; for the format, use -o csv
+{"a":1,"b":"x"}' "$J"
+
+testing "STREAMUTILS_FORMAT errors name the variable" \
+	"STREAMUTILS_FORMAT=xml stream-source input 2>&1 | head -n 1" \
+	"stream-source: STREAMUTILS_FORMAT: unknown value 'xml' (choose from frames, ndjson, csv, tsv, logfmt, lines, table, trace)" "$J"
+
+testing "NDJSON read by a middle tool gets its arrival time, not 1970" \
+	"stream-sink -o trace input | head -n 1 | cut -c8-11 | awk '{print (\$1 >= 2025) ? \"now\" : \$1}'" \
+	"now" "$J"
+
+testing "--replay waits without spinning a CPU" \
+	"printf '{\"t\":0}\n{\"t\":1}\n' > r; bash -c 'TIMEFORMAT=\"%U %S\"; time stream-source -t t --replay r >/dev/null' 2>&1 | awk '{print (\$1 + \$2 < 0.3) ? \"idle\" : \"busy \" \$0}'" \
+	"idle"
+
 done_testing
