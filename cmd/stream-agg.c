@@ -231,24 +231,23 @@ main(int argc, char **argv)
 	static char *stdin_only[] = { "-", NULL };
 	char err[256];
 	size_t i, k;
-	int first;
+	int first, nopt;
 
 	core_setprogname(argv[0]);
-	first = core_cli_parse(&cli, argc, argv, &com, on_opt, a);
-	/* Operands: accumulators, then "--" and files if any. */
+	/* Operands are accumulators; files to read come after "--".  Find
+	 * it before getopt, which would swallow it. */
+	for (nopt = 1; nopt < argc && strcmp(argv[nopt], "--") != 0; nopt++)
+		;
+	first = core_cli_parse(&cli, nopt, argv, &com, on_opt, a);
 	a->o.acc = core_xcalloc((size_t)argc + 1, sizeof(*a->o.acc));
-	for (i = (size_t)first; i < (size_t)argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		}
+	for (i = (size_t)first; i < (size_t)nopt; i++) {
 		if (core_accspec_parse(&a->o.acc[a->o.nacc], argv[i], err,
 		    sizeof(err)) < 0)
 			core_usage_error("%s", err);
 		a->o.nacc++;
 	}
-	a->files = i < (size_t)argc ? argv + i : stdin_only;
-	a->nfiles = i < (size_t)argc ? (size_t)argc - i : 1;
+	a->files = nopt + 1 < argc ? argv + nopt + 1 : stdin_only;
+	a->nfiles = nopt + 1 < argc ? (size_t)(argc - nopt - 1) : 1;
 	if (a->o.nacc == 0 && a->g.n == 0)
 		core_usage_error("give accumulators (count, sum:FIELD, ...) or "
 		    "-g FIELDS for distinct groups");

@@ -21,6 +21,7 @@ struct window {
 	struct core_kmap *groups;   /* -g key -> struct group */
 	int64_t retain;             /* keep state until the watermark passes */
 	int closed;
+	int counted;                /* in nretained */
 };
 
 /* The user area of a group: flags, then the accumulator states. */
@@ -46,6 +47,8 @@ struct core_aggop {
 	int track;
 	int64_t wm;
 	int saw_window;           /* windowed input was seen */
+	size_t nretained;         /* closed windows kept for updates */
+	int64_t min_retain;
 };
 
 static struct core_aggop *cur_op;
@@ -283,8 +286,14 @@ core_aggop_close(struct core_aggop *a, const struct core_window *cw)
 	w->closed = 1;
 	if (cw->retain > w->retain)
 		w->retain = cw->retain;
-	if (w->retain <= a->wm || w->retain == CORE_WM_MIN)
+	if (w->retain <= a->wm || w->retain == CORE_WM_MIN) {
 		window_drop(a, w);
+	} else if (!w->counted) {
+		w->counted = 1;
+		a->nretained++;
+		if (w->retain < a->min_retain)
+			a->min_retain = w->retain;
+	}
 	core_writer_close(a->out, cw);
 }
 
@@ -308,15 +317,27 @@ forward_wm(struct core_aggop *a, int64_t wm)
 	if (wm <= a->wm)
 		return;
 	a->wm = wm;
-	/* Windows kept for late updates are freed once past retention. */
-	all = core_kmap_all(a->windows, &n);
-	for (i = 0; i < n; i++) {
-		struct window *w = all[i];
+	/* Windows kept for late updates are freed once past retention (a
+	 * scan only when there are some: watermarks come per record). */
+	if (a->nretained && a->min_retain <= wm) {
+		all = core_kmap_all(a->windows, &n);
+		a->nretained = 0;
+		a->min_retain = INT64_MAX;
+		for (i = 0; i < n; i++) {
+			struct window *w = all[i];
 
-		if (w->closed && w->retain <= wm)
-			window_drop(a, w);
+			if (!w->closed)
+				continue;
+			if (w->retain <= wm) {
+				window_drop(a, w);
+			} else {
+				a->nretained++;
+				if (w->retain < a->min_retain)
+					a->min_retain = w->retain;
+			}
+		}
+		free(all);
 	}
-	free(all);
 	core_writer_wm(a->out, wm);
 }
 
@@ -402,6 +423,7 @@ core_aggop_new(const struct core_aggop_opts *o, struct core_writer *out)
 	a->windows = core_kmap_new(2, sizeof(struct window));
 	a->kv = core_xcalloc(a->o.g->n + 1, sizeof(*a->kv));
 	a->wm = CORE_WM_MIN;
+	a->min_retain = INT64_MAX;
 	a->track = o->track_bytes;
 	return a;
 }

@@ -26,6 +26,13 @@ core_evtime_init(struct core_evtime *et, const char *spec)
 	const char *colon = strchr(spec, ':');
 
 	memset(et, 0, sizeof(*et));
+	if (*spec && spec[strlen(spec) - 1] == ':') {
+		/* "a:b:" is the field "a:b" with the format detected. */
+		core_timefmt_init(&et->fmt, "auto");
+		et->name = core_xmemdup(spec, strlen(spec) - 1);
+		core_fieldref_init(&et->field, et->name);
+		return 0;
+	}
 	if (colon && format_like(colon + 1) &&
 	    core_timefmt_init(&et->fmt, colon + 1) < 0)
 		return -1;    /* a misspelt format, not a name with a colon */

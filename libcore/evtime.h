@@ -18,7 +18,8 @@ struct core_evtime {
  * Reads "FIELD" or "FIELD:FORMAT" (FORMAT as core_timefmt_init takes it).
  * A name containing ':' works when what follows the first ':' is not a
  * format; but a lowercase word there that is no format ("ts:rfc333") is
- * taken for a misspelt one: -1, nothing to release.  Returns 0.
+ * taken for a misspelt one: -1, nothing to release.  A trailing ':'
+ * ends the name ("a:b:" is field "a:b", format detected).  Returns 0.
  */
 int core_evtime_init(struct core_evtime *et, const char *spec);
 void core_evtime_release(struct core_evtime *et);

@@ -519,68 +519,69 @@ decode_data(struct core_frame_dec *d, const unsigned char *p,
 	if (s->n > d->capvals)
 		d->vals = core_xgrow(d->vals, &d->capvals, s->n,
 		    sizeof(*d->vals));
+	/* The hot loop of every tool: strings first, errors out of line
+	 * (their offset is worked out only then). */
 	for (i = 0; i < s->n; i++) {
 		struct core_value *v = &d->vals[i];
-		size_t at = (size_t)(q - p) + 5;
+		unsigned tag;
 
 		if (q >= end)
-			return bad(d, ev, at, 0, total, "data frame has fewer "
-			    "values than its schema");
+			goto fewer;
+		tag = *q++;
+		if (tag == CORE_TAG_STR || tag == CORE_TAG_NUMTEXT ||
+		    tag == CORE_TAG_JSON) {
+			if (q < end && *q < 0x80)
+				len = *q++;
+			else if ((q = get_var_slow(q, end, &len)) == NULL)
+				goto truncated;
+			if (len > (uint64_t)(end - q))
+				goto truncated;
+			v->type = tag == CORE_TAG_STR ? CORE_STR : tag ==
+			    CORE_TAG_JSON ? CORE_JSON : CORE_DOUBLE;
+			v->flags = 0;
+			v->len = (uint32_t)len;
+			v->u.s = (const char *)q;
+			if (tag == CORE_TAG_NUMTEXT) {
+				v->flags = CORE_VF_TEXT;
+				if (!is_number(q, len))
+					goto badnum;
+			} else if (tag == CORE_TAG_JSON &&
+			    (len == 0 || (*q != '{' && *q != '[') ||
+			    core_json_validate(v->u.s, len, &je) < 0)) {
+				goto badjson;
+			}
+			q += len;
+			continue;
+		}
 		v->flags = 0;
 		v->len = 0;
-		switch (*q++) {
+		switch (tag) {
+		case CORE_TAG_INT:
+			if ((q = get_var(q, end, &u)) == NULL)
+				goto badint;
+			v->type = CORE_INT;
+			v->u.i = unzigzag(u);
+			break;
 		case CORE_TAG_NULL:
 			v->type = CORE_NULL;
 			break;
 		case CORE_TAG_FALSE:
 		case CORE_TAG_TRUE:
 			v->type = CORE_BOOL;
-			v->u.i = q[-1] == CORE_TAG_TRUE;
-			break;
-		case CORE_TAG_INT:
-			if ((q = get_var(q, end, &u)) == NULL)
-				return bad(d, ev, at, 0, total, "bad integer "
-				    "in data frame");
-			v->type = CORE_INT;
-			v->u.i = unzigzag(u);
+			v->u.i = tag == CORE_TAG_TRUE;
 			break;
 		case CORE_TAG_DOUBLE:
 		case CORE_TAG_TIME:
 			if (end - q < 8)
-				return bad(d, ev, at, 0, total, "truncated "
-				    "value in data frame");
-			v->type = q[-1] == CORE_TAG_TIME ? CORE_TIME :
+				goto truncated;
+			v->type = tag == CORE_TAG_TIME ? CORE_TIME :
 			    CORE_DOUBLE;
 			memcpy(&v->u, q, 8);
 			q += 8;
 			break;
-		case CORE_TAG_NUMTEXT:
-		case CORE_TAG_STR:
-		case CORE_TAG_JSON:
-			v->type = q[-1] == CORE_TAG_STR ? CORE_STR :
-			    q[-1] == CORE_TAG_JSON ? CORE_JSON : CORE_DOUBLE;
-			if ((q = get_var(q, end, &len)) == NULL ||
-			    len > (uint64_t)(end - q))
-				return bad(d, ev, at, 0, total, "truncated "
-				    "value in data frame");
-			v->len = (uint32_t)len;
-			v->u.s = (const char *)q;
-			if (v->type == CORE_DOUBLE) {
-				v->flags = CORE_VF_TEXT;
-				if (!is_number(q, len))
-					return bad(d, ev, at, 0, total, "bad "
-					    "number text in data frame");
-			} else if (v->type == CORE_JSON) {
-				if (len == 0 || (*q != '{' && *q != '[') ||
-				    core_json_validate(v->u.s, len, &je) < 0)
-					return bad(d, ev, at, 0, total, "bad "
-					    "JSON value in data frame");
-			}
-			q += len;
-			break;
 		default:
-			return bad(d, ev, at, 0, total, "unknown value tag %u "
-			    "in data frame", q[-1]);
+			return bad(d, ev, (size_t)(q - 1 - p) + 5, 0, total,
+			    "unknown value tag %u in data frame", tag);
 		}
 	}
 	if (q != end)
@@ -593,6 +594,19 @@ decode_data(struct core_frame_dec *d, const unsigned char *p,
 	ev->rec.rawlen = (uint32_t)(end - body);
 	ev->rec.raw_n = s->n;
 	return total;
+fewer:
+	return bad(d, ev, (size_t)(q - p) + 5, 0, total, "data frame has "
+	    "fewer values than its schema");
+truncated:
+	return bad(d, ev, total, 0, total, "truncated value in data frame");
+badint:
+	return bad(d, ev, total, 0, total, "bad integer in data frame");
+badnum:
+	return bad(d, ev, (size_t)(q - p) + 5, 0, total, "bad number text in "
+	    "data frame");
+badjson:
+	return bad(d, ev, (size_t)(q - p) + 5, 0, total, "bad JSON value in "
+	    "data frame");
 }
 
 size_t

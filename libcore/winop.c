@@ -53,6 +53,8 @@ struct core_winop {
 	/* output record with the window fields appended */
 	struct core_value *vals;
 	size_t capvals;
+	const struct core_schema *memo_in, *memo_out;
+	int memo_i0, memo_i1, memo_touch;
 };
 
 /* ---- output ---------------------------------------------------------------- */
@@ -63,8 +65,25 @@ emit(struct core_winop *w, const struct core_rec *r, int64_t start, int64_t end)
 {
 	const struct core_schema *s = r->schema;
 	struct core_rec o = *r;
-	int i0 = core_schema_find(s, w->o.start);
-	int i1 = core_schema_find(s, w->o.end);
+	int i0, i1;
+
+	/* One input shape after another is the common case: remember. */
+	if (s == w->memo_in) {
+		o.schema = w->memo_out;
+		if (w->memo_touch)
+			core_rec_touch(&o);
+		if (o.schema->n > w->capvals)
+			w->vals = core_xgrow(w->vals, &w->capvals,
+			    o.schema->n, sizeof(*w->vals));
+		memcpy(w->vals, r->v, r->schema->n * sizeof(*w->vals));
+		w->vals[w->memo_i0] = core_v_time(start);
+		w->vals[w->memo_i1] = core_v_time(end);
+		o.v = w->vals;
+		core_writer_rec(w->out, &o);
+		return;
+	}
+	i0 = core_schema_find(s, w->o.start);
+	i1 = core_schema_find(s, w->o.end);
 
 	if (i0 < 0 && i1 < 0) {
 		s = core_schema_append(core_schema_append(s, w->o.start),
@@ -91,6 +110,11 @@ emit(struct core_winop *w, const struct core_rec *r, int64_t start, int64_t end)
 	memcpy(w->vals, r->v, r->schema->n * sizeof(*w->vals));
 	w->vals[i0] = core_v_time(start);
 	w->vals[i1] = core_v_time(end);
+	w->memo_in = r->schema;
+	w->memo_out = s;
+	w->memo_i0 = i0;
+	w->memo_i1 = i1;
+	w->memo_touch = o.raw == NULL;
 	o.schema = s;
 	o.v = w->vals;
 	core_writer_rec(w->out, &o);

@@ -225,7 +225,17 @@ Test(evtime, reads_every_kind_of_time_field)
 	cr_expect(!ok);
 	et("ts", "ts", core_v_null(), &ok);
 	cr_expect(!ok);
-	/* A field name with a colon that is not followed by a format. */
-	cr_expect_eq(et("a:b", "a:b", core_v_int(1), &ok), 1000000000);
+	/* A field name with a colon: a trailing ':' ends the name. */
+	cr_expect_eq(et("a:b:", "a:b", core_v_int(1), &ok), 1000000000);
 	cr_expect(ok);
+	cr_expect_eq(et("a:%s", "a", core_v_str("5", 1), &ok), 5000000000LL);
+	cr_expect(ok);
+	{
+		struct core_evtime t;
+
+		/* A lowercase word after ':' that is no format: misspelt. */
+		cr_expect_eq(core_evtime_init(&t, "ts:rfc333"), -1);
+		cr_expect_eq(core_evtime_init(&t, "ts:epoch_ms"), 0);
+		core_evtime_release(&t);
+	}
 }
