@@ -18,7 +18,7 @@
 enum {
 	OPT_FORMAT = CORE_OPT_TOOL, OPT_TIME, OPT_MAXDELAY, OPT_IDLE,
 	OPT_FOLLOW, OPT_FROMEND, OPT_REPLAY, OPT_NOINFER, OPT_NOHEADER,
-	OPT_RAGGED, OPT_NOPROGRESS
+	OPT_RAGGED, OPT_NOPROGRESS, OPT_WMSTEP
 };
 
 static const struct core_opt options[] = {
@@ -48,6 +48,9 @@ static const struct core_opt options[] = {
 	  "null, name extra fields by position", NULL },
 	{ OPT_NOPROGRESS, 0, "no-progress", NULL, "no progress line on a "
 	  "terminal", NULL },
+	{ OPT_WMSTEP, 0, "watermark-step", "DUR", "write a watermark when it "
+	  "crosses a multiple of DUR (default 100ms; 0: after every record "
+	  "that moves it)", NULL },
 	CORE_OPTS_OUTPUT("frames ndjson csv tsv logfmt lines table trace"),
 	CORE_OPTS_COMMON,
 	{ 0, 0, NULL, NULL, NULL, NULL }
@@ -78,6 +81,7 @@ struct source {
 	size_t live;              /* feeds not at their end */
 	struct core_wmgen *gen;   /* one per feed */
 	int64_t wm_out;           /* last watermark written */
+	int64_t wm_step;
 	int64_t last_input;       /* monotonic ns of the last read */
 	struct core_timer idle_timer, progress_timer, stop_timer;
 	int64_t replay_t0, replay_w0;
@@ -144,6 +148,9 @@ on_opt(int id, const char *arg, void *ctx)
 	case OPT_NOPROGRESS:
 		s->progress = 0;
 		break;
+	case OPT_WMSTEP:
+		s->wm_step = core_arg_dur("--watermark-step", arg, 0);
+		break;
 	}
 	return 0;
 }
@@ -169,6 +176,12 @@ watermark(struct source *s)
 	return any ? wm : CORE_WM_MIN;
 }
 
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
 static void
 emit_wm(struct source *s, int64_t wm)
 {
@@ -176,6 +189,24 @@ emit_wm(struct source *s, int64_t wm)
 		s->wm_out = wm;
 		core_writer_wm(s->t.w, wm);
 	}
+}
+
+/*
+ * After a record: the watermark goes out when it crosses a multiple of
+ * the step.  Which records a watermark falls after depends on the input
+ * alone, so lateness is the same in every run; and a window whose end is
+ * a multiple of the step closes exactly when it would with a watermark
+ * after every record.
+ */
+static void
+step_wm(struct source *s, int64_t wm)
+{
+	if (wm <= s->wm_out)
+		return;
+	if (s->wm_step > 0 && s->wm_out != CORE_WM_MIN && wm != CORE_WM_MAX &&
+	    floor_div(wm, s->wm_step) == floor_div(s->wm_out, s->wm_step))
+		return;
+	emit_wm(s, wm);
 }
 
 static struct core_wmgen *
@@ -240,11 +271,7 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 			    f->arrival_mono);
 		core_writer_rec(s->t.w, &ev->rec);
 		s->nrec++;
-		/* The watermark goes out right after the record that moved
-		 * it, never later: where watermarks fall among records must
-		 * depend on the input only, or a record could be late in one
-		 * run and on time in the next (determinism, DESIGN 4). */
-		emit_wm(s, watermark(s));
+		step_wm(s, watermark(s));
 		return 0;
 	case CORE_EV_WM:
 		/* Upstream watermarks pass when times are not reassigned. */
@@ -306,17 +333,6 @@ on_eof(struct core_feed *f, void *ctx)
 	}
 	if (s->live == 0)
 		finish(s);
-}
-
-/* The idle hook: a watermark for what was read, before the loop sleeps or
- * after a timer. */
-static void
-idle_wm(struct core_loop *l, void *ctx)
-{
-	struct source *s = ctx;
-
-	(void)l;
-	emit_wm(s, watermark(s));
 }
 
 static void
@@ -433,6 +449,7 @@ main(int argc, char **argv)
 	core_setprogname(argv[0]);
 	s->progress = 1;
 	s->idle = -1;
+	s->wm_step = 100 * 1000000LL;
 	s->dec.format = "auto";
 	first = core_cli_parse(&cli, argc, argv, &com, on_opt, s);
 	s->files = argc > first ? argv + first : stdin_only;
@@ -463,7 +480,6 @@ main(int argc, char **argv)
 	s->wm_out = CORE_WM_MIN;
 	s->live = s->nfiles;
 	s->started = core_now_mono();
-	core_loop_idle(s->t.loop, idle_wm, s);
 	core_loop_signals(s->t.loop, on_signal, s);
 	if (s->follow)
 		for (i = 0; i < s->nfiles; i++)

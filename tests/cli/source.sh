@@ -61,6 +61,16 @@ testing "a watermark follows each record that moves it" \
 	"awk 'BEGIN{for(i=0;i<3000;i++) printf \"{\\\"t\\\":%d}\\n\", 1000+i}' | stream-source -t t | stream-sink -o trace | grep -c '^watermark'" \
 	"3001"
 
+testing "--watermark-step: one watermark per step crossed, or per record with 0" \
+	"awk 'BEGIN{for(i=0;i<1000;i++) printf \"{\\\"t\\\":%d}\\n\", 1700000000000 + i}' > ms
+	stream-source -t t ms | stream-sink -o trace | grep -c '^watermark'
+	stream-source -t t --watermark-step 0 ms | stream-sink -o trace | grep -c '^watermark'
+	stream-source -t t --watermark-step 1s ms | stream-sink -o trace | grep '^watermark'" \
+	"11
+1001
+watermark 2023-11-14T22:13:20Z
+watermark +inf"
+
 testing "several files are read in order" \
 	"printf '{\"f\":2}\n' > b; stream-source input b - | stream-sink" \
 	'{"f":1}
