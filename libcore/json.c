@@ -395,6 +395,22 @@ core_number_scan(const char *s, size_t len, struct core_value *v)
 	const char *end;
 	int integral;
 
+	/* Canonical ints of up to 18 digits, the common case, in one pass. */
+	if (len && len <= 19) {
+		const char *r = s, *e = s + len;
+		uint64_t u = 0;
+		int neg = *r == '-';
+
+		r += neg;
+		if (r < e && *r >= '1' && *r <= '9' && e - r <= 18) {
+			while (r < e && *r >= '0' && *r <= '9')
+				u = u * 10 + (uint64_t)(*r++ - '0');
+			if (r == e) {
+				*v = core_v_int(neg ? -(int64_t)u : (int64_t)u);
+				return 1;
+			}
+		}
+	}
 	end = scan_number(s, s + len, &integral);
 	if (end == NULL || end != s + len)
 		return 0;
