@@ -91,20 +91,12 @@ on_opt(int id, const char *arg, void *ctx)
 }
 
 static void
-tell(const char *src, const struct core_expr_diag *d, void *ctx)
-{
-	(void)ctx;
-	core_warnx("%s (in '%s'; %llu time%s so far)", d->first, src,
-	    (unsigned long long)d->n, d->n == 1 ? "" : "s");
-}
-
-static void
 idle(struct core_loop *l, void *ctx)
 {
 	struct filter *f = ctx;
 
 	(void)l;
-	core_xform_diags(f->x, tell, f);
+	core_tool_xform_warn(f->x);
 }
 
 static int
@@ -142,7 +134,7 @@ on_event(struct core_feed *fd, struct core_event *ev, void *ctx)
 static _Noreturn void
 finish(struct filter *f)
 {
-	core_xform_diags(f->x, tell, f);
+	core_tool_xform_warn(f->x);
 	core_tool_exit(&f->t, f->sig);
 }
 

@@ -14,11 +14,12 @@
 #include "libcore/tool.h"
 #include "libcore/wm.h"
 #include "libcore/xalloc.h"
+#include "libcore/xform.h"
 
 enum {
 	OPT_FORMAT = CORE_OPT_TOOL, OPT_TIME, OPT_MAXDELAY, OPT_IDLE,
 	OPT_FOLLOW, OPT_FROMEND, OPT_REPLAY, OPT_NOINFER, OPT_NOHEADER,
-	OPT_RAGGED, OPT_NOPROGRESS, OPT_WMSTEP
+	OPT_RAGGED, OPT_NOPROGRESS, OPT_WMSTEP, OPT_WHERE, OPT_SET
 };
 
 static const struct core_opt options[] = {
@@ -48,6 +49,11 @@ static const struct core_opt options[] = {
 	  "null, name extra fields by position", NULL },
 	{ OPT_NOPROGRESS, 0, "no-progress", NULL, "no progress line on a "
 	  "terminal", NULL },
+	{ OPT_WHERE, 'w', "where", "EXPR", "keep only records for which EXPR "
+	  "is true (as in stream-filter; after --time, so event_time() works)",
+	  NULL },
+	{ OPT_SET, 's', "set", "NAME=EXPR", "set field NAME to EXPR (as in "
+	  "stream-filter)", NULL },
 	{ OPT_WMSTEP, 0, "watermark-step", "DUR", "write a watermark when it "
 	  "crosses a multiple of DUR (default 100ms; 0: after every record "
 	  "that moves it)", NULL },
@@ -57,8 +63,8 @@ static const struct core_opt options[] = {
 };
 
 static const struct core_cli cli = {
-	"[-F] [-f FORMAT] [-t FIELD[:FORMAT]] [-d DUR] [-i DUR] [options] "
-	"[FILE ...]",
+	"[-F] [-f FORMAT] [-t FIELD[:FORMAT]] [-d DUR] [-i DUR] [-w EXPR] "
+	"[options] [FILE ...]",
 	"Reads records from files or standard input, stamps each with its "
 	"event time,\nand writes them with watermarks for the next stream-* "
 	"tool.",
@@ -82,6 +88,7 @@ struct source {
 	struct core_wmgen *gen;   /* one per feed */
 	int64_t wm_out;           /* last watermark written */
 	int64_t wm_step;
+	struct core_xform *x;
 	int64_t last_input;       /* monotonic ns of the last read */
 	struct core_timer idle_timer, progress_timer, stop_timer;
 	int64_t replay_t0, replay_w0;
@@ -147,6 +154,22 @@ on_opt(int id, const char *arg, void *ctx)
 		break;
 	case OPT_NOPROGRESS:
 		s->progress = 0;
+		break;
+	case OPT_WHERE:
+	case OPT_SET:
+		{
+			struct core_expr_err err;
+
+			if ((id == OPT_WHERE ? core_xform_where(s->x, arg, &err) :
+			    core_xform_set(s->x, arg, &err)) < 0) {
+				if (err.line)
+					core_usage_error("%s: expression:%u:%u: %s",
+					    id == OPT_WHERE ? "--where" : "--set",
+					    err.line, err.col, err.msg);
+				core_usage_error("%s: %s", id == OPT_WHERE ?
+				    "--where" : "--set", err.msg);
+			}
+		}
 		break;
 	case OPT_WMSTEP:
 		s->wm_step = core_arg_dur("--watermark-step", arg, 0);
@@ -269,7 +292,14 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 		if (s->has_time || !is_frames(f))
 			core_wmgen_observe(gen_of(s, f), ev->rec.time,
 			    f->arrival_mono);
-		core_writer_rec(s->t.w, &ev->rec);
+		if (core_xform_len(s->x)) {
+			struct core_rec out;
+
+			if (core_xform_apply(s->x, &ev->rec, &out))
+				core_writer_rec(s->t.w, &out);
+		} else {
+			core_writer_rec(s->t.w, &ev->rec);
+		}
 		s->nrec++;
 		step_wm(s, watermark(s));
 		return 0;
@@ -315,6 +345,7 @@ finish(struct source *s)
 {
 	core_loop_timer_cancel(s->t.loop, &s->progress_timer);
 	clear_progress(s);
+	core_tool_xform_warn(s->x);
 	emit_wm(s, CORE_WM_MAX);
 	core_tool_exit(&s->t, s->sig);
 }
@@ -450,6 +481,7 @@ main(int argc, char **argv)
 	s->progress = 1;
 	s->idle = -1;
 	s->wm_step = 100 * 1000000LL;
+	s->x = core_xform_new();
 	s->dec.format = "auto";
 	first = core_cli_parse(&cli, argc, argv, &com, on_opt, s);
 	s->files = argc > first ? argv + first : stdin_only;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "libcore/err.h"
+#include "libcore/xform.h"
 
 static void
 check_out(struct core_tool *t)
@@ -93,4 +94,18 @@ core_tool_exit(struct core_tool *t, int sig)
 	if (sig == 0)
 		core_exit(t->status);
 	core_exit(128 + sig);
+}
+
+static void
+tell(const char *src, const struct core_expr_diag *d, void *ctx)
+{
+	(void)ctx;
+	core_warnx("%s (in '%s'; %llu time%s so far)", d->first, src,
+	    (unsigned long long)d->n, d->n == 1 ? "" : "s");
+}
+
+void
+core_tool_xform_warn(struct core_xform *x)
+{
+	core_xform_diags(x, tell, NULL);
 }

@@ -33,6 +33,12 @@ struct core_tool {
 void core_tool_init(struct core_tool *t, const struct core_common *com,
     const char *def, const struct core_wopts *wo);
 
+struct core_xform;
+
+/* Warns once per expression about runtime problems seen since the last
+ * call (type mismatches, division by zero, bad casts: NULL results). */
+void core_tool_xform_warn(struct core_xform *x);
+
 /* Flushes the writer's idle work and stdout; handles write errors. */
 void core_tool_flush(struct core_tool *t);
 
