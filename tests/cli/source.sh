@@ -127,9 +127,24 @@ testing "EPIPE ends quietly" \
 	'{"n":1}
 rc=0'
 
+if command -v script >/dev/null 2>&1; then
+testing "progress on a terminal: percent, size, rate, then cleared" \
+	"seq 0 3000 | sed 's/.*/{\"t\":&}/' > r
+	script -qc 'stream-source -t t:epoch_ms --replay r > /dev/null' log >/dev/null
+	grep -ac 'stream-source: r: [0-9]*% (.*B of .*B), .* records/s' log | awk '{print (\$1 > 0) ? \"shown\" : \"none\"}'
+	esc=\$(printf '\033'); a=\$(grep -ao \"\$esc\\[K\" log | wc -l); b=\$(grep -ao 'records/s' log | wc -l)
+	[ \$a -eq \$((b + 1)) ] && echo cleared || echo \"\$a clears for \$b lines\"
+	stream-source -t t:epoch_ms --replay=1000 r 2>err >/dev/null; wc -c < err" \
+	"shown
+cleared
+0"
+else
+	skip "progress on a terminal" "no script(1) to give stderr a terminal"
+fi
+
 testing "--version and --help" \
 	"stream-source --version; stream-source --help | head -n 1" \
 	"stream-source (streamutils) 0.1.0
-usage: stream-source [-F] [-f FORMAT] [-t FIELD[:FORMAT]] [-d DUR] [-i DUR] [options] [FILE ...]"
+usage: stream-source [-F] [-f FORMAT] [-t FIELD[:FORMAT]] [-d DUR] [-i DUR] [-w EXPR] [options] [FILE ...]"
 
 done_testing
