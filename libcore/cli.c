@@ -11,6 +11,7 @@
 #include "libcore/buf.h"
 #include "libcore/dur.h"
 #include "libcore/err.h"
+#include "libcore/fmt.h"
 #include "libcore/xalloc.h"
 
 void
@@ -182,6 +183,14 @@ core_cli_parse(const struct core_cli *c, int argc, char **argv,
 			break;
 		case CORE_OPT_QUIET:
 			com->quiet = 1;
+			break;
+		case CORE_OPT_TIMEFMT:
+			if (core_fmt_time_init(optarg) < 0)
+				core_usage_error("--time-format: unknown format "
+				    "'%s' (rfc3339, epoch_s, epoch_ms, epoch_us, "
+				    "epoch_ns, or a strftime pattern with %%)",
+				    optarg);
+			com->time_format = optarg;
 			break;
 		default:
 			if (fn(o->id, optarg, ctx) < 0)

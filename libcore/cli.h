@@ -37,6 +37,7 @@ enum {
 	CORE_OPT_ERRORS,
 	CORE_OPT_MAXREC,
 	CORE_OPT_QUIET,
+	CORE_OPT_TIMEFMT,
 	CORE_OPT_TOOL           /* first id free for a tool's own options */
 };
 
@@ -52,6 +53,10 @@ enum {
 	  "@file" }, \
 	{ CORE_OPT_MAXREC, 0, "max-record", "SIZE", \
 	  "longest line or frame accepted (default 64M)", NULL }, \
+	{ CORE_OPT_TIMEFMT, 0, "time-format", "FMT", \
+	  "times in text output: rfc3339 (default), epoch_s, epoch_ms, " \
+	  "epoch_us, epoch_ns, or a strftime pattern (UTC; %3f %6f %9f " \
+	  "for fractions)", "rfc3339 epoch_s epoch_ms epoch_us epoch_ns" }, \
 	{ CORE_OPT_QUIET, 'q', "quiet", NULL, \
 	  "no warnings for single bad records (the summary stays)", NULL }, \
 	{ CORE_OPT_HELP, 'h', "help", NULL, "show this help and exit", NULL }, \
@@ -67,6 +72,7 @@ struct core_common {
 	const char *errors;
 	uint64_t max_rec;
 	int quiet;
+	const char *time_format;
 };
 
 #define STREAMUTILS_VERSION "0.1.0"

@@ -3,6 +3,8 @@
 #include "libcore/fmt.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <time.h>
 #include <string.h>
 
 #include "libcore/json.h"
@@ -56,10 +58,130 @@ core_fmt_double_text(char *d, double v)
 	return d + core_double_format(v, d);
 }
 
+enum tout { T_RFC3339, T_S, T_MS, T_US, T_NS, T_PATTERN };
+
+static enum tout tout;
+static char tpattern[128];
+
+int
+core_fmt_time_init(const char *spec)
+{
+	static const char *const names[] = { "rfc3339", "epoch_s", "epoch_ms",
+		"epoch_us", "epoch_ns" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(spec, names[i]) == 0) {
+			tout = (enum tout)i;
+			return 0;
+		}
+	if (strchr(spec, '%') && strlen(spec) < sizeof(tpattern)) {
+		tout = T_PATTERN;
+		strcpy(tpattern, spec);
+		return 0;
+	}
+	return -1;
+}
+
 char *
 core_fmt_time(char *d, int64_t ns)
 {
 	return d + core_time_format_rfc3339(ns, d);
+}
+
+/* ns / unit with the remainder as a decimal fraction, trailing zeros
+ * dropped: exact, and as short as it can be. */
+static char *
+epoch(char *d, int64_t ns, int64_t unit, int digits)
+{
+	int64_t q = ns / unit, r = ns % unit;
+	char frac[16];
+	int n;
+
+	if (r < 0) {
+		q--;
+		r += unit;
+	}
+	d = core_fmt_i64(d, q);
+	if (r == 0)
+		return d;
+	n = snprintf(frac, sizeof(frac), "%0*lld", digits, (long long)r);
+	while (n > 0 && frac[n - 1] == '0')
+		n--;
+	*d++ = '.';
+	memcpy(d, frac, (size_t)n);
+	return d + n;
+}
+
+static char *
+pattern(char *d, int64_t ns)
+{
+	char pat[sizeof(tpattern) + 16], *p = pat;
+	const char *s;
+	int64_t days, sod, sec = ns / 1000000000, f = ns % 1000000000;
+	int64_t y;
+	unsigned mo, dd;
+	struct tm tm;
+	size_t n;
+
+	if (f < 0) {
+		f += 1000000000;
+		sec--;
+	}
+	/* The fraction codes first, then strftime for the rest. */
+	for (s = tpattern; *s && p < pat + sizeof(pat) - 12; s++) {
+		int w = 0;
+
+		if (s[0] == '%' && s[1] == 'f')
+			w = 6;
+		else if (s[0] == '%' && (s[1] == '3' || s[1] == '6' ||
+		    s[1] == '9') && s[2] == 'f')
+			w = s[1] - '0';
+		if (w) {
+			int64_t v = f;
+			int k;
+
+			for (k = 9; k > w; k--)
+				v /= 10;
+			p += snprintf(p, 12, "%0*lld", w, (long long)v);
+			s += w == 6 && s[1] == 'f' ? 1 : 2;
+			continue;
+		}
+		*p++ = *s;
+	}
+	*p = '\0';
+	days = sec / 86400;
+	sod = sec % 86400;
+	if (sod < 0) {
+		sod += 86400;
+		days--;
+	}
+	core_civil_from_days(days, &y, &mo, &dd);
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)(y - 1900);
+	tm.tm_mon = (int)mo - 1;
+	tm.tm_mday = (int)dd;
+	tm.tm_hour = (int)(sod / 3600);
+	tm.tm_min = (int)(sod / 60 % 60);
+	tm.tm_sec = (int)(sod % 60);
+	tm.tm_wday = (int)(((days + 4) % 7 + 7) % 7);
+	tm.tm_yday = (int)(days - core_days_from_civil(y, 1, 1));
+	n = strftime(d, CORE_FMT_SCALAR_MAX - 2, pat, &tm);
+	return d + n;
+}
+
+char *
+core_fmt_time_as(char *d, int64_t ns, int *num)
+{
+	*num = tout != T_RFC3339 && tout != T_PATTERN;
+	switch (tout) {
+	case T_S: return epoch(d, ns, 1000000000, 9);
+	case T_MS: return epoch(d, ns, 1000000, 6);
+	case T_US: return epoch(d, ns, 1000, 3);
+	case T_NS: return core_fmt_i64(d, ns);
+	case T_PATTERN: return pattern(d, ns);
+	default: return core_fmt_time(d, ns);
+	}
 }
 
 char *
@@ -129,10 +251,20 @@ core_fmt_json_value(char *d, const struct core_value *v)
 		}
 		return core_fmt_double_json(d, v->u.d);
 	case CORE_TIME:
-		*d++ = '"';
-		d = core_fmt_time(d, v->u.i);
-		*d++ = '"';
-		return d;
+		{
+			char *start = d++;
+			int num;
+
+			d = core_fmt_time_as(d, v->u.i, &num);
+			if (num) {
+				/* A number: shift it over the quote. */
+				memmove(start, start + 1, (size_t)(d - start - 1));
+				return d - 1;
+			}
+			*start = '"';
+			*d++ = '"';
+			return d;
+		}
 	case CORE_STR:
 		return core_json_put_string(d, v->u.s, v->len);
 	default:
@@ -156,7 +288,11 @@ core_fmt_text_value(char *d, const struct core_value *v)
 		}
 		return core_fmt_double_text(d, v->u.d);
 	case CORE_TIME:
-		return core_fmt_time(d, v->u.i);
+		{
+			int num;
+
+			return core_fmt_time_as(d, v->u.i, &num);
+		}
 	case CORE_STR:
 		if (v->len)
 			memcpy(d, v->u.s, v->len);

@@ -185,7 +185,7 @@ trace_time(struct core_writer *w, const char *what, int64_t t)
 		memcpy(d, "-inf", 4);
 		d += 4;
 	} else {
-		d = core_fmt_time(d, t);
+		d = core_fmt_time(d, t);    /* trace is always RFC 3339 */
 	}
 	core_out_commit(w->out, d);
 }
