@@ -48,6 +48,7 @@ struct core_aggop {
 	int64_t wm;
 	int saw_window;           /* windowed input was seen */
 	size_t nretained;         /* closed windows kept for updates */
+	int ended;
 	int64_t min_retain;
 };
 
@@ -368,10 +369,15 @@ core_aggop_wm(struct core_aggop *a, int64_t wm)
 	void **all;
 
 	cur_op = a;
+	if (a->ended)
+		return;
 	if (wm != CORE_WM_MAX) {
 		forward_wm(a, wm);
 		return;
 	}
+	/* The end comes once: from the stream's last watermark, then from
+	 * the tool at end of input. */
+	a->ended = 1;
 	/* End of input: every window closes, by end, as if punctuated. */
 	all = core_kmap_all(a->windows, &n);
 	qsort(all, n, sizeof(*all), window_end_cmp);

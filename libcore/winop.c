@@ -598,8 +598,8 @@ count_end(struct core_winop *w)
 void
 core_winop_wm(struct core_winop *w, int64_t wm)
 {
-	if (wm <= w->wm && wm != CORE_WM_MAX)
-		return;
+	if ((wm <= w->wm && wm != CORE_WM_MAX) || w->wm == CORE_WM_MAX)
+		return;    /* the end comes once */
 	w->wm = wm;
 	switch (w->o.kind) {
 	case CORE_WIN_GRID:

@@ -53,6 +53,10 @@ testing "--every emits early results while input is open" \
 	$W 1 out 5; kill \$w; wait \$p; head -n 1 out" \
 	'{"n":5}' "$J"
 
+testing "the end of input comes once: frames with a final watermark" \
+	"stream-source -t t:epoch_s input | stream-agg count -o ndjson" \
+	'{"count":5}' "$J"
+
 testing "a global count over nothing is one row of zero" \
 	"stream-agg count -o ndjson -- /dev/null" \
 	'{"count":0}'
