@@ -9,6 +9,7 @@
 #include "libcore/arena.h"
 #include "libcore/cli.h"
 #include "libcore/err.h"
+#include "libcore/evtime.h"
 #include "libcore/feed.h"
 #include "libcore/kmap.h"
 #include "libcore/timefmt.h"
@@ -20,6 +21,7 @@
 
 enum {
 	OPT_TUMBLING = CORE_OPT_TOOL, OPT_HOPPING, OPT_SESSION, OPT_COUNT,
+	OPT_FROM, OPT_UNTIL,
 	OPT_OFFSET, OPT_BY, OPT_LATENESS, OPT_LATE, OPT_HORIZON, OPT_START,
 	OPT_END
 };
@@ -33,6 +35,12 @@ static const struct core_opt options[] = {
 	  "while records come less than GAP apart", NULL },
 	{ OPT_COUNT, 'C', "count", "N", "windows of N records (per key with "
 	  "--by)", NULL },
+	{ OPT_UNTIL, 'U', "until", "FIELD[:FORMAT]", "windows bounded by records: "
+	  "a record with FIELD opens a window for its key (--by) that ends at "
+	  "FIELD's time; other records of the key join it", NULL },
+	{ OPT_FROM, 0, "from", "FIELD[:FORMAT]", "with --until, the window "
+	  "starts at this field's time (default: the record's event time)",
+	  NULL },
 	{ OPT_OFFSET, 0, "offset", "DUR", "shift tumbling and hopping windows "
 	  "from the epoch by DUR (e.g. 30m for half past)", NULL },
 	{ OPT_BY, 'b', "by", "FIELDS", "key fields for session and count "
@@ -54,7 +62,8 @@ static const struct core_opt options[] = {
 };
 
 static const struct core_cli cli = {
-	"(-T SIZE | -H SIZE/SLIDE | -S GAP | -C N) [-b FIELDS] [-l DUR] "
+	"(-T SIZE | -H SIZE/SLIDE | -S GAP | -C N | -U FIELD) [-b FIELDS] "
+	"[-l DUR] "
 	"[--late drop|update|FILE] [options] [FILE ...]",
 	"Adds window_start and window_end to each record and writes a "
 	"window-close\npunctuation when the watermark passes a window's end.",
@@ -66,6 +75,7 @@ struct win {
 	struct core_winop_opts o;
 	struct core_winop *op;
 	struct core_keyspec by;
+	struct core_evtime from, until;
 	const char *by_list;
 	const char *late_file;
 	const char *start_name, *end_name;
@@ -93,7 +103,7 @@ on_opt(int id, const char *arg, void *ctx)
 	case OPT_COUNT:
 		if (w->o.kind != CORE_WIN_GRID || w->o.size || w->o.count)
 			core_usage_error("give one of --tumbling, --hopping, "
-			    "--session, --count");
+			    "--session, --count, --until");
 		break;
 	}
 	switch (id) {
@@ -128,6 +138,22 @@ on_opt(int id, const char *arg, void *ctx)
 	case OPT_COUNT:
 		w->o.kind = CORE_WIN_COUNT;
 		w->o.count = core_arg_num("--count", arg, 1, 100000000);
+		break;
+	case OPT_UNTIL:
+		if (w->o.kind != CORE_WIN_GRID || w->o.size || w->o.count)
+			core_usage_error("give one of --tumbling, --hopping, "
+			    "--session, --count, --until");
+		w->o.kind = CORE_WIN_FIELD;
+		if (core_evtime_init(&w->until, arg) < 0)
+			core_usage_error("--until: unknown time format in '%s'",
+			    arg);
+		w->o.until = &w->until;
+		break;
+	case OPT_FROM:
+		if (core_evtime_init(&w->from, arg) < 0)
+			core_usage_error("--from: unknown time format in '%s'",
+			    arg);
+		w->o.from = &w->from;
 		break;
 	case OPT_OFFSET:
 		w->o.offset = core_arg_dur("--offset", arg, 1);
@@ -193,6 +219,10 @@ finish(struct win *w)
 {
 	core_winop_wm(w->op, CORE_WM_MAX);
 	core_report_count(&w->t.rep, "late", core_winop_late(w->op));
+	core_report_count(&w->t.rep, "outside every window",
+	    core_winop_outside(w->op));
+	core_report_count(&w->t.rep, "window ending before it starts",
+	    core_winop_badbounds(w->op));
 	if (w->o.late_w) {
 		core_writer_end(w->o.late_w);
 		core_out_flush(w->late_out);
@@ -259,12 +289,14 @@ main(int argc, char **argv)
 	first = core_cli_parse(&cli, argc, argv, &com, on_opt, w);
 	if (w->o.kind == CORE_WIN_GRID && w->o.size == 0)
 		core_usage_error("say which windows: --tumbling, --hopping, "
-		    "--session or --count");
+		    "--session, --count or --until");
+	if (w->o.from && w->o.kind != CORE_WIN_FIELD)
+		core_usage_error("--from goes with --until");
 	if (w->o.kind != CORE_WIN_GRID && w->o.offset)
 		core_usage_error("--offset applies to --tumbling and --hopping");
 	if (w->o.kind == CORE_WIN_GRID && w->by_list)
-		core_usage_error("--by applies to --session and --count (group "
-		    "tumbling windows with stream-agg -g)");
+		core_usage_error("--by applies to --session, --count and --until "
+		    "(group tumbling windows with stream-agg -g)");
 	if (w->o.kind != CORE_WIN_GRID && w->o.late == CORE_LATE_UPDATE)
 		core_usage_error("--late update applies to --tumbling and "
 		    "--hopping");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcore/evtime.h"
 #include "libcore/kmap.h"
 #include "libcore/timefmt.h"
 #include "libcore/wm.h"
@@ -30,6 +31,10 @@ struct keystate {
 	struct pending **open;
 	size_t n, cap;
 	int64_t frontier;
+	/* field windows: records of the key that no window holds yet */
+	struct core_rec **orphan;
+	size_t norphan, caporphan;
+	int listed;              /* in the winop's orphan-key list */
 };
 
 struct core_winop {
@@ -49,6 +54,11 @@ struct core_winop {
 	size_t nheap, capheap;
 	int64_t seq;
 	size_t held;             /* records held back */
+	uint64_t closes;         /* since the last scan for idle keys */
+	struct keystate **okeys; /* keys with orphans (field windows) */
+	size_t nokeys, capokeys;
+	uint64_t outside;        /* records no field window took */
+	uint64_t badbounds;      /* field windows ending before they start */
 	struct core_value *kv;
 	/* output record with the window fields appended */
 	struct core_value *vals;
@@ -497,14 +507,18 @@ session_wm(struct core_winop *w, int64_t wm)
 	free(out);
 	/* Forget keys with nothing open whose frontier cannot matter any
 	 * more (a record before it is late by the watermark alone). */
-	if (n && wm != CORE_WM_MAX) {
+	w->closes += n;
+	if (n && wm != CORE_WM_MAX && w->closes > core_kmap_len(w->keys) / 2 +
+	    16) {
 		size_t nk, x;
 		void **all = core_kmap_all(w->keys, &nk);
 
+		w->closes = 0;
 		for (x = 0; x < nk; x++) {
 			struct keystate *k = all[x];
 
-			if (k->n == 0 && core_sat_add(k->frontier, w->o.gap) <= wm) {
+			if (k->n == 0 && k->norphan == 0 && !k->listed &&
+			    core_sat_add(k->frontier, w->o.gap) <= wm) {
 				free(k->open);
 				core_kmap_del(w->keys, k);
 			}
@@ -518,8 +532,13 @@ session_hold(struct core_winop *w, int64_t wm)
 {
 	size_t i;
 
-	/* Earliest end among live sessions. */
-	for (i = 0; i < w->nheap; i++) {
+	/* Earliest end among live windows: the heap's top once the dead
+	 * ones above it are gone (session_wm popped them). */
+	for (i = 0; i < w->nheap && w->heap[i]->dead; i++)
+		;
+	if (i == 0 && w->nheap && w->heap[0]->end - 1 < wm)
+		return w->heap[0]->end - 1;
+	for (; i < w->nheap; i++) {
 		if (!w->heap[i]->dead && w->heap[i]->end - 1 < wm)
 			wm = w->heap[i]->end - 1;
 	}
@@ -593,6 +612,166 @@ count_end(struct core_winop *w)
 	free(all);
 }
 
+/* ---- windows bounded by record fields -------------------------------------- */
+
+static void
+orphan_add(struct core_winop *w, struct keystate *k, const struct core_rec *r)
+{
+	k->orphan = core_xgrow(k->orphan, &k->caporphan, k->norphan + 1,
+	    sizeof(*k->orphan));
+	k->orphan[k->norphan++] = core_rec_copy(r);
+	w->held++;
+	if (!k->listed) {
+		k->listed = 1;
+		w->okeys = core_xgrow(w->okeys, &w->capokeys, w->nokeys + 1,
+		    sizeof(*w->okeys));
+		w->okeys[w->nokeys++] = k;
+	}
+}
+
+/* Moves the key's waiting records that fall in p into it. */
+static void
+orphans_adopt(struct keystate *k, struct pending *p)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < k->norphan; i++) {
+		struct core_rec *r = k->orphan[i];
+
+		if (r->time >= p->start && r->time < p->end) {
+			p->recs = core_xgrow(p->recs, &p->cap, p->n + 1,
+			    sizeof(*p->recs));
+			p->recs[p->n++] = r;
+		} else {
+			k->orphan[j++] = r;
+		}
+	}
+	k->norphan = j;
+}
+
+static void
+field_rec(struct core_winop *w, const struct core_rec *r)
+{
+	uint64_t h = core_key_get(w->o.by, r, w->kv);
+	struct keystate *k;
+	struct pending *p, *m = NULL;
+	const char *why;
+	int64_t from = r->time, until;
+	size_t i;
+	int created, bounded;
+
+	bounded = core_evtime_get(w->o.until, r, &until, &why) == 0 &&
+	    (w->o.from == NULL || core_evtime_get(w->o.from, r, &from,
+	    &why) == 0);
+	k = core_kmap_get(w->keys, h, w->kv, &created);
+	if (created)
+		k->frontier = CORE_WM_MIN;
+	if (!bounded) {
+		/* A member: the open window holding its time, if any. */
+		for (i = 0; i < k->n; i++) {
+			p = k->open[i];
+			if (r->time >= p->start && r->time < p->end) {
+				pending_add(w, p, r);
+				return;
+			}
+		}
+		if (r->time < k->frontier || core_sat_add(r->time,
+		    w->o.lateness) < w->wm) {
+			late(w, r, r->time, r->time);
+			return;
+		}
+		orphan_add(w, k, r);
+		return;
+	}
+	if (until <= from) {
+		w->badbounds++;
+		return;
+	}
+	if (core_sat_add(until, w->o.lateness) <= w->wm) {
+		late(w, r, from, until);
+		return;
+	}
+	/* Opens [from, until), merging with any open window it overlaps. */
+	for (i = 0; i < k->n;) {
+		p = k->open[i];
+		if (from < p->end && until > p->start) {
+			if (p->start < from)
+				from = p->start;
+			if (p->end > until)
+				until = p->end;
+			if (m == NULL) {
+				m = p;
+				i++;
+				continue;
+			}
+			m->recs = core_xgrow(m->recs, &m->cap, m->n + p->n,
+			    sizeof(*m->recs));
+			memcpy(m->recs + m->n, p->recs, p->n * sizeof(*p->recs));
+			m->n += p->n;
+			p->n = 0;
+			p->dead = 1;
+			keystate_remove(k, p);
+			continue;
+		}
+		i++;
+	}
+	if (m != NULL && (m->start != from || m->end != until)) {
+		/* Its bounds moved: a fresh heap entry takes the records. */
+		struct pending *n2 = pending_new(w, k, from, until);
+
+		n2->recs = m->recs;
+		n2->n = m->n;
+		n2->cap = m->cap;
+		n2->seq = m->seq;
+		m->recs = NULL;
+		m->n = m->cap = 0;
+		m->dead = 1;
+		for (i = 0; i < k->n; i++)
+			if (k->open[i] == m)
+				k->open[i] = n2;
+		heap_push(w, n2);
+		m = n2;
+	}
+	if (m == NULL) {
+		m = pending_new(w, k, from, until);
+		k->open = core_xgrow(k->open, &k->cap, k->n + 1,
+		    sizeof(*k->open));
+		k->open[k->n++] = m;
+		heap_push(w, m);
+	}
+	pending_add(w, m, r);
+	orphans_adopt(k, m);
+}
+
+/* Waiting records whose time the watermark has passed: no window came. */
+static void
+orphans_expire(struct core_winop *w, int64_t wm)
+{
+	size_t x, y = 0, i, j;
+
+	for (x = 0; x < w->nokeys; x++) {
+		struct keystate *k = w->okeys[x];
+
+		for (i = j = 0; i < k->norphan; i++) {
+			struct core_rec *r = k->orphan[i];
+
+			if (core_sat_add(r->time, w->o.lateness) < wm) {
+				core_rec_free(r);
+				w->held--;
+				w->outside++;
+			} else {
+				k->orphan[j++] = r;
+			}
+		}
+		k->norphan = j;
+		if (j)
+			w->okeys[y++] = k;
+		else
+			k->listed = 0;
+	}
+	w->nokeys = y;
+}
+
 /* ---- the event loop side ------------------------------------------------------ */
 
 void
@@ -608,6 +787,11 @@ core_winop_wm(struct core_winop *w, int64_t wm)
 		break;
 	case CORE_WIN_SESSION:
 		session_wm(w, wm);
+		forward_wm(w, session_hold(w, wm));
+		break;
+	case CORE_WIN_FIELD:
+		session_wm(w, wm);
+		orphans_expire(w, wm);
 		forward_wm(w, session_hold(w, wm));
 		break;
 	case CORE_WIN_COUNT:
@@ -631,6 +815,9 @@ core_winop_push(struct core_winop *w, const struct core_rec *r)
 		break;
 	case CORE_WIN_COUNT:
 		count_rec(w, r);
+		break;
+	case CORE_WIN_FIELD:
+		field_rec(w, r);
 		break;
 	}
 }
@@ -668,6 +855,9 @@ keystate_free(void *user)
 	for (i = 0; i < k->n; i++)
 		pending_free(sort_op, k->open[i]);
 	free(k->open);
+	for (i = 0; i < k->norphan; i++)
+		core_rec_free(k->orphan[i]);
+	free(k->orphan);
 }
 
 void
@@ -683,6 +873,7 @@ core_winop_free(struct core_winop *w)
 			pending_free(w, w->heap[i]);
 	core_kmap_free(w->keys, keystate_free);
 	free(w->heap);
+	free(w->okeys);
 	free(w->kv);
 	free(w->vals);
 	free(w);
@@ -698,4 +889,16 @@ size_t
 core_winop_held(const struct core_winop *w)
 {
 	return w->held;
+}
+
+uint64_t
+core_winop_outside(const struct core_winop *w)
+{
+	return w->outside;
+}
+
+uint64_t
+core_winop_badbounds(const struct core_winop *w)
+{
+	return w->badbounds;
 }
