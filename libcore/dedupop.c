@@ -10,22 +10,27 @@
 #include "libcore/xalloc.h"
 
 /*
- * Each key has an entry.  Heap A orders entries still waiting to come
- * out by when they may (first: the candidate's time + 1; last: the end of
- * the key's scope); heap B orders entries already out (first) by when
- * their scope ends and they can be forgotten.  Both are indexed heaps, so
- * an entry moves or leaves in O(log n).
+ * Records wait in a reorder buffer until the watermark passes them; then
+ * they are taken in event-time order (ties by arrival) and each key's
+ * scopes are decided on that order alone.  That is what makes the answer
+ * independent of how the input was shuffled within the source's
+ * --max-delay: first and last by event time, not by arrival.
  */
+
+/* A record waiting for the watermark. */
+struct held {
+	struct core_rec *r;
+	uint64_t seq;
+};
+
+/* A key's current scope. */
 struct entry {
-	struct core_rec *cand;     /* waiting or, last: latest so far */
-	struct core_rec *next;     /* a record past the scope, held */
-	int64_t t0;                /* first event time of the scope */
-	int64_t key[2];            /* A: deadline, B: expiry */
-	size_t hidx[2];
-	uint64_t seq;              /* arrival of the candidate */
-	int out;                   /* first: the candidate went out */
+	int64_t end;               /* the scope ends here (event time) */
+	struct core_rec *cand;     /* last: the latest record so far */
+	size_t hidx;               /* in the scope heap, or NONE */
+	uint64_t seq;
 	struct dwin *w;
-	void *user;                /* its kmap entry (the user area) */
+	void *user;
 };
 
 struct dwin {
@@ -34,113 +39,144 @@ struct dwin {
 	struct core_kmap *keys;    /* on-key -> struct entry * */
 };
 
-struct heap {
-	struct entry **e;
-	size_t n, cap;
-	int which;
-};
-
 struct core_dedupop {
 	struct core_dedupop_opts o;
 	struct core_writer *out;
+	struct held *buf;          /* min-heap by (time, seq) */
+	size_t nbuf, capbuf;
+	struct entry **scopes;     /* min-heap by (end, seq) */
+	size_t nscopes, capscopes;
 	struct core_kmap *windows;
 	struct dwin *global;
-	struct heap a, b;
 	struct core_fieldref fstart, fend;
 	struct core_value *kv;
 	size_t nkeys;
 	uint64_t seq;
 	uint64_t dropped;
-	int64_t wm;
-	int64_t wm_out;
-	int64_t min_t0;            /* unwindowed last without --within */
+	int64_t wm, wm_out;
 };
 
 #define NONE ((size_t)-1)
 
-static void
-heap_swap(struct heap *h, size_t i, size_t j)
-{
-	struct entry *t = h->e[i];
-
-	h->e[i] = h->e[j];
-	h->e[j] = t;
-	h->e[i]->hidx[h->which] = i;
-	h->e[j]->hidx[h->which] = j;
-}
+/* ---- the reorder buffer ---------------------------------------------------- */
 
 static int
-heap_less(struct heap *h, size_t i, size_t j)
+held_less(const struct held *a, const struct held *b)
 {
-	struct entry *a = h->e[i], *b = h->e[j];
-
-	if (a->key[h->which] != b->key[h->which])
-		return a->key[h->which] < b->key[h->which];
+	if (a->r->time != b->r->time)
+		return a->r->time < b->r->time;
 	return a->seq < b->seq;
 }
 
 static void
-heap_fix(struct heap *h, size_t i)
+buf_push(struct core_dedupop *d, struct core_rec *r)
+{
+	size_t i;
+
+	d->buf = core_xgrow(d->buf, &d->capbuf, d->nbuf + 1, sizeof(*d->buf));
+	i = d->nbuf++;
+	d->buf[i].r = r;
+	d->buf[i].seq = d->seq++;
+	while (i > 0 && held_less(&d->buf[i], &d->buf[(i - 1) / 2])) {
+		struct held t = d->buf[i];
+
+		d->buf[i] = d->buf[(i - 1) / 2];
+		d->buf[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static struct held
+buf_pop(struct core_dedupop *d)
+{
+	struct held top = d->buf[0], last = d->buf[--d->nbuf];
+	size_t i = 0, c;
+
+	while ((c = 2 * i + 1) < d->nbuf) {
+		if (c + 1 < d->nbuf && held_less(&d->buf[c + 1], &d->buf[c]))
+			c++;
+		if (!held_less(&d->buf[c], &last))
+			break;
+		d->buf[i] = d->buf[c];
+		i = c;
+	}
+	if (d->nbuf)
+		d->buf[i] = last;
+	return top;
+}
+
+/* ---- the scope heap (indexed, so scopes move in O(log n)) ------------------- */
+
+static int
+scope_less(const struct entry *a, const struct entry *b)
+{
+	if (a->end != b->end)
+		return a->end < b->end;
+	return a->seq < b->seq;
+}
+
+static void
+scope_swap(struct core_dedupop *d, size_t i, size_t j)
+{
+	struct entry *t = d->scopes[i];
+
+	d->scopes[i] = d->scopes[j];
+	d->scopes[j] = t;
+	d->scopes[i]->hidx = i;
+	d->scopes[j]->hidx = j;
+}
+
+static void
+scope_fix(struct core_dedupop *d, size_t i)
 {
 	size_t c;
 
-	while (i > 0 && heap_less(h, i, (i - 1) / 2)) {
-		heap_swap(h, i, (i - 1) / 2);
+	while (i > 0 && scope_less(d->scopes[i], d->scopes[(i - 1) / 2])) {
+		scope_swap(d, i, (i - 1) / 2);
 		i = (i - 1) / 2;
 	}
-	for (;;) {
-		c = 2 * i + 1;
-		if (c >= h->n)
-			break;
-		if (c + 1 < h->n && heap_less(h, c + 1, c))
+	while ((c = 2 * i + 1) < d->nscopes) {
+		if (c + 1 < d->nscopes && scope_less(d->scopes[c + 1],
+		    d->scopes[c]))
 			c++;
-		if (!heap_less(h, c, i))
+		if (!scope_less(d->scopes[c], d->scopes[i]))
 			break;
-		heap_swap(h, i, c);
+		scope_swap(d, i, c);
 		i = c;
 	}
 }
 
 static void
-heap_put(struct heap *h, struct entry *e, int64_t key)
+scope_put(struct core_dedupop *d, struct entry *e)
 {
-	e->key[h->which] = key;
-	if (e->hidx[h->which] != NONE) {
-		heap_fix(h, e->hidx[h->which]);
+	if (e->hidx != NONE) {
+		scope_fix(d, e->hidx);
 		return;
 	}
-	h->e = core_xgrow(h->e, &h->cap, h->n + 1, sizeof(*h->e));
-	h->e[h->n] = e;
-	e->hidx[h->which] = h->n;
-	h->n++;
-	heap_fix(h, h->n - 1);
+	d->scopes = core_xgrow(d->scopes, &d->capscopes, d->nscopes + 1,
+	    sizeof(*d->scopes));
+	d->scopes[d->nscopes] = e;
+	e->hidx = d->nscopes++;
+	scope_fix(d, e->hidx);
 }
 
 static void
-heap_del(struct heap *h, struct entry *e)
+scope_del(struct core_dedupop *d, struct entry *e)
 {
-	size_t i = e->hidx[h->which];
+	size_t i = e->hidx;
 
 	if (i == NONE)
 		return;
-	h->n--;
-	if (i != h->n) {
-		h->e[i] = h->e[h->n];
-		h->e[i]->hidx[h->which] = i;
-		heap_fix(h, i);
+	d->nscopes--;
+	if (i != d->nscopes) {
+		d->scopes[i] = d->scopes[d->nscopes];
+		d->scopes[i]->hidx = i;
+		scope_fix(d, i);
 	}
-	e->hidx[h->which] = NONE;
+	e->hidx = NONE;
 }
 
-static void
-entry_free(struct core_dedupop *d, struct entry *e)
-{
-	heap_del(&d->a, e);
-	heap_del(&d->b, e);
-	core_rec_free(e->cand);
-	core_rec_free(e->next);
-	free(e);
-}
+/* ---- keys and windows ---------------------------------------------------------- */
 
 static struct dwin *
 dwin_get(struct core_dedupop *d, int windowed, int64_t s, int64_t e)
@@ -169,44 +205,30 @@ dwin_get(struct core_dedupop *d, int windowed, int64_t s, int64_t e)
 	return w;
 }
 
-/* The scope of a key's entry ends here (in event time), or INT64_MAX. */
-static int64_t
-scope_end(struct core_dedupop *d, struct entry *e)
+static void
+entry_forget(struct core_dedupop *d, struct entry *e)
 {
-	if (d->o.within && !e->w->windowed)
-		return core_sat_add(e->t0, d->o.within);
-	return INT64_MAX;    /* the window's close, or the end of input */
+	scope_del(d, e);
+	core_rec_free(e->cand);
+	core_kmap_del(e->w->keys, e->user);
+	free(e);
 }
 
+/* Writes a last record: stamped just before its scope's end, so it is
+ * not late for the watermark this operator passes on. */
 static void
-emit(struct core_dedupop *d, struct entry *e, int stamp_end)
+emit_last(struct core_dedupop *d, struct entry *e)
 {
 	struct core_rec o = *e->cand;
 
-	if (stamp_end && e->w->windowed)
-		o.time = e->w->end - 1;
+	if (e->end != INT64_MAX)
+		o.time = e->end - 1;
 	core_writer_rec(d->out, &o);
 }
 
-/* Starts the key's scope with r. */
+/* One record, in event-time order: does it open a scope of its key? */
 static void
-start_scope(struct core_dedupop *d, struct entry *e, struct core_rec *copy)
-{
-	e->cand = copy;
-	e->t0 = copy->time;
-	e->seq = d->seq++;
-	e->out = 0;
-	if (!d->o.last) {
-		heap_put(&d->a, e, core_sat_add(copy->time, 1));
-	} else if (scope_end(d, e) != INT64_MAX && !e->w->windowed) {
-		heap_put(&d->a, e, scope_end(d, e));
-	} else if (!e->w->windowed && copy->time < d->min_t0) {
-		d->min_t0 = copy->time;
-	}
-}
-
-void
-core_dedupop_push(struct core_dedupop *d, const struct core_rec *r)
+take(struct core_dedupop *d, struct core_rec *r)
 {
 	const struct core_value *vs = core_rec_getref(r, &d->fstart);
 	const struct core_value *ve = core_rec_getref(r, &d->fend);
@@ -214,101 +236,84 @@ core_dedupop_push(struct core_dedupop *d, const struct core_rec *r)
 	    ve->type == CORE_TIME;
 	struct dwin *w = dwin_get(d, windowed, windowed ? vs->u.i : 0,
 	    windowed ? ve->u.i : 0);
-	struct entry **slot, *e;
 	uint64_t h = core_key_get(d->o.on, r, d->kv);
+	struct entry **slot, *e;
 	int created;
 
 	slot = core_kmap_get(w->keys, h, d->kv, &created);
+	e = *slot;
+	if (!created && r->time < e->end) {
+		/* Within the key's scope: a duplicate, or the newer last. */
+		d->dropped++;
+		if (d->o.last) {
+			core_rec_free(e->cand);
+			e->cand = r;
+		} else {
+			core_rec_free(r);
+		}
+		return;
+	}
+	if (!created && d->o.last)
+		emit_last(d, e);    /* the scope ended before this record */
 	if (created) {
 		e = *slot = core_xcalloc(1, sizeof(*e));
-		e->hidx[0] = e->hidx[1] = NONE;
+		e->hidx = NONE;
 		e->w = w;
 		e->user = slot;
-		start_scope(d, e, core_rec_copy(r));
-		return;
 	}
-	e = *slot;
-	if (r->time >= scope_end(d, e)) {
-		/* Past this scope: kept for the next one. */
-		if (e->next == NULL || (d->o.last ? r->time >= e->next->time :
-		    r->time < e->next->time)) {
-			if (e->next)
-				d->dropped++;
-			core_rec_free(e->next);
-			e->next = core_rec_copy(r);
-		} else {
-			d->dropped++;
-		}
-		return;
+	/* A new scope starts with r. */
+	e->end = windowed ? w->end : d->o.within ? core_sat_add(r->time,
+	    d->o.within) : INT64_MAX;
+	e->seq = d->seq++;
+	core_rec_free(e->cand);
+	e->cand = NULL;
+	if (d->o.last) {
+		e->cand = r;
+	} else {
+		core_writer_rec(d->out, r);
+		core_rec_free(r);
 	}
-	if (!d->o.last) {
-		/* First by event time; an earlier arrival wins a tie. */
-		if (!e->out && r->time < e->cand->time) {
-			core_rec_free(e->cand);
-			e->cand = core_rec_copy(r);
-			e->seq = d->seq++;
-			heap_put(&d->a, e, core_sat_add(r->time, 1));
-		}
-		d->dropped++;
-		return;
-	}
-	/* Last by event time; the latest arrival wins a tie. */
-	if (r->time >= e->cand->time) {
-		core_rec_free(e->cand);
-		e->cand = core_rec_copy(r);
-		e->seq = d->seq++;
-	}
-	d->dropped++;
+	if (e->end != INT64_MAX && !windowed)
+		scope_put(d, e);
+	else
+		scope_del(d, e);
 }
 
-/* The scope of e ended: restart with the held record, or forget. */
+/* Takes every buffered record with time < t. */
 static void
-scope_over(struct core_dedupop *d, struct entry *e)
+drain(struct core_dedupop *d, int64_t t)
 {
-	struct core_rec *next = e->next;
+	while (d->nbuf && d->buf[0].r->time < t) {
+		struct held h = buf_pop(d);
 
-	if (next) {
-		e->next = NULL;
-		core_rec_free(e->cand);
-		heap_del(&d->a, e);
-		heap_del(&d->b, e);
-		start_scope(d, e, next);
-		return;
+		take(d, h.r);
 	}
-	core_kmap_del(e->w->keys, e->user);
-	entry_free(d, e);
 }
 
-static int
-seq_cmp(const void *x, const void *y)
+/* Scopes (unwindowed) that ended: a last comes out, a first is forgotten. */
+static void
+expire(struct core_dedupop *d, int64_t wm)
 {
-	const struct entry *a = *(struct entry *const *)x;
-	const struct entry *b = *(struct entry *const *)y;
+	while (d->nscopes && d->scopes[0]->end <= wm) {
+		struct entry *e = d->scopes[0];
 
-	if (a->key[0] != b->key[0])
-		return a->key[0] < b->key[0] ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
+		if (d->o.last)
+			emit_last(d, e);
+		entry_forget(d, e);
+	}
 }
-
-static void dwin_close(struct core_dedupop *d, struct dwin *w);
-static int dwin_end_cmp(const void *x, const void *y);
 
 static void
 forward(struct core_dedupop *d)
 {
 	int64_t w = d->wm;
 
-	/* Held back to the earliest record still waiting to come out. */
-	if (d->a.n) {
-		struct entry *e = d->a.e[0];
-
-		if (!d->o.last && e->cand->time < w)
-			w = e->cand->time;
-		if (d->o.last && e->t0 < w)
-			w = e->t0;
-	}
-	if (d->o.last && !d->o.within && d->global && d->min_t0 < w)
-		w = d->min_t0;
+	/* Held back to what is still waiting: buffered records, and the
+	 * ends of scopes whose last has not come out. */
+	if (d->nbuf && d->buf[0].r->time < w)
+		w = d->buf[0].r->time;
+	if (d->o.last && d->nscopes && d->scopes[0]->end - 1 < w)
+		w = d->scopes[0]->end - 1;
 	if (w > d->wm_out) {
 		d->wm_out = w;
 		core_writer_wm(d->out, w);
@@ -316,79 +321,41 @@ forward(struct core_dedupop *d)
 }
 
 void
-core_dedupop_wm(struct core_dedupop *d, int64_t wm)
+core_dedupop_push(struct core_dedupop *d, const struct core_rec *r)
 {
-	struct entry **due = NULL, *e;
-	size_t n = 0, cap = 0, i;
-
-	if ((wm <= d->wm && wm != CORE_WM_MAX) || d->wm == CORE_WM_MAX)
-		return;    /* the end comes once */
-	d->wm = wm;
-	/* What may come out now, in order of time then arrival. */
-	while (d->a.n && d->a.e[0]->key[0] <= wm) {
-		e = d->a.e[0];
-		heap_del(&d->a, e);
-		due = core_xgrow(due, &cap, n + 1, sizeof(*due));
-		due[n++] = e;
-	}
-	qsort(due, n, sizeof(*due), seq_cmp);
-	for (i = 0; i < n; i++) {
-		e = due[i];
-		emit(d, e, 0);
-		if (!d->o.last) {
-			e->out = 1;
-			if (scope_end(d, e) != INT64_MAX && !e->w->windowed)
-				heap_put(&d->b, e, scope_end(d, e));
-		} else {
-			scope_over(d, e);
-		}
-	}
-	free(due);
-	/* Scopes of keys already out (first) that have ended. */
-	while (d->b.n && d->b.e[0]->key[1] <= wm) {
-		e = d->b.e[0];
-		heap_del(&d->b, e);
-		scope_over(d, e);
-	}
-	if (wm == CORE_WM_MAX) {
-		size_t k, m;
-		void **all;
-
-		/* End of input: windows never closed (no punctuation came),
-		 * by end; then every waiting unwindowed record by time. */
-		all = core_kmap_all(d->windows, &m);
-		qsort(all, m, sizeof(*all), dwin_end_cmp);
-		for (k = 0; k < m; k++)
-			dwin_close(d, all[k]);
-		free(all);
-		if (d->global) {
-			all = core_kmap_all(d->global->keys, &m);
-			due = core_xcalloc(m + 1, sizeof(*due));
-			for (k = 0, n = 0; k < m; k++) {
-				e = *(struct entry **)all[k];
-				if (d->o.last || !e->out)
-					due[n++] = e;
-			}
-			for (k = 0; k < n; k++)
-				due[k]->key[0] = due[k]->t0;
-			qsort(due, n, sizeof(*due), seq_cmp);
-			for (k = 0; k < n; k++)
-				emit(d, due[k], 0);
-			free(due);
-			free(all);
-		}
-	}
-	forward(d);
+	buf_push(d, core_rec_copy(r));
 }
 
+static const struct dwin *sort_w;
+static size_t sort_n;
+
+static int
+key_cmp(const void *x, const void *y)
+{
+	return core_key_cmp(core_kmap_keys(sort_w->keys,
+	    (*(struct entry *const *)x)->user), core_kmap_keys(sort_w->keys,
+	    (*(struct entry *const *)y)->user), sort_n);
+}
+
+/* A window's scope ended: its lasts by key, then its keys go. */
 static void
-dwin_drop(struct core_dedupop *d, struct dwin *w)
+dwin_close(struct core_dedupop *d, struct dwin *w)
 {
 	size_t n, i;
 	void **all = core_kmap_all(w->keys, &n);
+	struct entry **es = core_xcalloc(n + 1, sizeof(*es));
 
 	for (i = 0; i < n; i++)
-		entry_free(d, *(struct entry **)all[i]);
+		es[i] = *(struct entry **)all[i];
+	sort_w = w;
+	sort_n = d->nkeys;
+	qsort(es, n, sizeof(*es), key_cmp);
+	for (i = 0; i < n; i++) {
+		if (d->o.last)
+			emit_last(d, es[i]);
+		entry_forget(d, es[i]);
+	}
+	free(es);
 	free(all);
 	core_kmap_free(w->keys, NULL);
 	if (w == d->global) {
@@ -399,58 +366,20 @@ dwin_drop(struct core_dedupop *d, struct dwin *w)
 	}
 }
 
-static const struct core_dedupop *sort_d;
-static struct dwin *sort_w;
-
-static int
-key_cmp(const void *x, const void *y)
-{
-	return core_key_cmp(core_kmap_keys(sort_w->keys,
-	    (*(struct entry *const *)x)->user), core_kmap_keys(sort_w->keys,
-	    (*(struct entry *const *)y)->user), sort_d->nkeys);
-}
-
-/* A window's scope ended: last records (and first ones not yet out) by
- * key, then its state goes. */
-static void
-dwin_close(struct core_dedupop *d, struct dwin *w)
-{
-	if (w) {
-		size_t n, i, m = 0;
-		void **all = core_kmap_all(w->keys, &n);
-		struct entry **es = core_xcalloc(n + 1, sizeof(*es));
-
-		/* last: each key's latest, by key; first: any not yet out. */
-		for (i = 0; i < n; i++) {
-			struct entry *e = *(struct entry **)all[i];
-
-			if (d->o.last || !e->out)
-				es[m++] = e;
-		}
-		sort_d = d;
-		sort_w = w;
-		qsort(es, m, sizeof(*es), key_cmp);
-		for (i = 0; i < m; i++)
-			emit(d, es[i], d->o.last);
-		free(es);
-		free(all);
-		dwin_drop(d, w);
-	}
-}
-
 void
 core_dedupop_close(struct core_dedupop *d, const struct core_window *cw)
 {
 	struct core_value k[2];
 	struct dwin *w;
 
+	/* Everything of the window has come: take what is buffered of it. */
+	drain(d, cw->end);
 	k[0] = core_v_time(cw->start);
 	k[1] = core_v_time(cw->end);
 	w = core_kmap_find(d->windows, core_key_hash(k, 2), k);
 	if (w)
 		dwin_close(d, w);
 	core_writer_close(d->out, cw);
-	forward(d);
 }
 
 static int
@@ -462,6 +391,30 @@ dwin_end_cmp(const void *x, const void *y)
 	if (a->end != b->end)
 		return a->end < b->end ? -1 : 1;
 	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+void
+core_dedupop_wm(struct core_dedupop *d, int64_t wm)
+{
+	if ((wm <= d->wm && wm != CORE_WM_MAX) || d->wm == CORE_WM_MAX)
+		return;    /* the end comes once */
+	d->wm = wm;
+	drain(d, wm);
+	expire(d, wm);
+	if (wm == CORE_WM_MAX) {
+		size_t n, i;
+		void **all = core_kmap_all(d->windows, &n);
+
+		/* End of input: windows that never saw a close, then the
+		 * unwindowed keys still open. */
+		qsort(all, n, sizeof(*all), dwin_end_cmp);
+		for (i = 0; i < n; i++)
+			dwin_close(d, all[i]);
+		free(all);
+		if (d->global)
+			dwin_close(d, d->global);
+	}
+	forward(d);
 }
 
 uint64_t
@@ -479,35 +432,46 @@ core_dedupop_new(const struct core_dedupop_opts *o, struct core_writer *out)
 	d->out = out;
 	d->nkeys = o->on->n;
 	d->windows = core_kmap_new(2, sizeof(struct dwin));
-	d->a.which = 0;
-	d->b.which = 1;
 	d->kv = core_xcalloc(d->nkeys + 1, sizeof(*d->kv));
 	d->fstart.sym = o->start;
 	d->fstart.idx = -1;
 	d->fend.sym = o->end;
 	d->fend.idx = -1;
 	d->wm = d->wm_out = CORE_WM_MIN;
-	d->min_t0 = INT64_MAX;
 	return d;
+}
+
+static void
+entry_free(void *user)
+{
+	struct entry *e = *(struct entry **)user;
+
+	core_rec_free(e->cand);
+	free(e);
+}
+
+static void
+dwin_free(void *user)
+{
+	core_kmap_free(((struct dwin *)user)->keys, entry_free);
 }
 
 void
 core_dedupop_free(struct core_dedupop *d)
 {
-	size_t n, i;
-	void **all;
+	size_t i;
 
 	if (d == NULL)
 		return;
-	all = core_kmap_all(d->windows, &n);
-	for (i = 0; i < n; i++)
-		dwin_drop(d, all[i]);
-	free(all);
-	if (d->global)
-		dwin_drop(d, d->global);
-	core_kmap_free(d->windows, NULL);
-	free(d->a.e);
-	free(d->b.e);
+	for (i = 0; i < d->nbuf; i++)
+		core_rec_free(d->buf[i].r);
+	core_kmap_free(d->windows, dwin_free);
+	if (d->global) {
+		core_kmap_free(d->global->keys, entry_free);
+		free(d->global);
+	}
+	free(d->buf);
+	free(d->scopes);
 	free(d->kv);
 	free(d);
 }

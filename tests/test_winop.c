@@ -2,6 +2,7 @@
 /* Tests for the window and aggregation operators: what comes out, in what
  * order, for on-time and late records. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -373,5 +374,298 @@ Test(aggop, retained_window_reemits_changed_rows)
 	cr_expect_eq(strstr(strstr(t, "close"), "\"k\":\"a\""), NULL, "%s", t);
 	core_aggop_free(a);
 	core_keyspec_release(&g);
+	sink_close(&k);
+}
+
+/* ---- top-N, dedup, field windows ------------------------------------------------- */
+
+#include "libcore/dedupop.h"
+#include "libcore/evtime.h"
+#include "libcore/topop.h"
+
+static void
+tpush(void *op, const struct core_rec *r)
+{
+	core_topop_push(op, r);
+}
+
+static struct core_topop *
+topop(struct sink *k, const char *by, size_t n, int ties,
+    struct core_sortkey **keys)
+{
+	struct core_topop_opts o = { 0 };
+
+	cr_assert_eq(core_sortkeys_parse(by, keys, &o.nby), 0);
+	o.by = *keys;
+	o.n = n;
+	o.with_ties = ties;
+	o.rank = core_sym_str("rank");
+	o.start = core_sym_str("ws");
+	o.end = core_sym_str("we");
+	return core_topop_new(&o, k->w);
+}
+
+/* The "k" and "rank" of every record written, as "k:rank k:rank". */
+static const char *
+ranks(struct sink *k)
+{
+	static char buf[512];
+	const char *t = sink_text(k), *p;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (p = t; (p = strstr(p, "{\"k\":\"")) != NULL; p++) {
+		const char *e = strchr(p + 6, '"'), *rk = strstr(p, "\"rank\":");
+
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%.*s:%ld",
+		    n ? " " : "", (int)(e - p - 6), p + 6, rk ? strtol(rk + 7,
+		    NULL, 10) : -1L);
+	}
+	return buf;
+}
+
+Test(topop, ties_share_a_rank_and_all_tied_at_n_stay)
+{
+	struct core_sortkey *keys;
+	struct sink k;
+	struct core_topop *t;
+
+	sink_open(&k);
+	t = topop(&k, "v", 2, 1, &keys);
+	push(tpush, t, 1, "a", 5);
+	push(tpush, t, 2, "b", 9);
+	push(tpush, t, 3, "c", 5);
+	push(tpush, t, 4, "d", 1);
+	push(tpush, t, 5, "e", 5);
+	core_topop_wm(t, CORE_WM_MAX);
+	cr_expect_str_eq(ranks(&k), "b:1 a:2 c:2 e:2");
+	core_topop_free(t);
+	free(keys);
+	sink_close(&k);
+}
+
+Test(topop, without_ties_earlier_arrivals_win)
+{
+	struct core_sortkey *keys;
+	struct sink k;
+	struct core_topop *t;
+
+	sink_open(&k);
+	t = topop(&k, "v", 2, 0, &keys);
+	push(tpush, t, 1, "a", 5);
+	push(tpush, t, 2, "b", 9);
+	push(tpush, t, 3, "c", 5);
+	core_topop_wm(t, CORE_WM_MAX);
+	cr_expect_str_eq(ranks(&k), "b:1 a:2");
+	core_topop_free(t);
+	free(keys);
+	sink_close(&k);
+}
+
+Test(topop, ascending_several_keys_and_n_larger_than_the_input)
+{
+	struct core_sortkey *keys;
+	struct sink k;
+	struct core_topop *t;
+
+	sink_open(&k);
+	t = topop(&k, "v:asc,k:desc", 10, 1, &keys);
+	push(tpush, t, 1, "a", 5);
+	push(tpush, t, 2, "b", 5);
+	push(tpush, t, 3, "c", 1);
+	core_topop_wm(t, CORE_WM_MAX);
+	cr_expect_str_eq(ranks(&k), "c:1 b:2 a:3");
+	core_topop_free(t);
+	free(keys);
+	sink_close(&k);
+}
+
+Test(topop, nulls_rank_last_in_either_direction)
+{
+	struct core_sortkey *keys;
+	struct core_recb b;
+	struct core_rec r;
+	struct sink k;
+	struct core_topop *t;
+
+	sink_open(&k);
+	t = topop(&k, "v:asc", 3, 0, &keys);
+	core_recb_init(&b);
+	core_recb_add(&b, core_sym_str("k"), core_v_str("n", 1));
+	core_recb_add(&b, core_sym_str("v"), core_v_null());
+	core_recb_finish(&b, &r, 0);
+	core_topop_push(t, &r);
+	core_recb_release(&b);
+	push(tpush, t, 1, "a", 7);
+	push(tpush, t, 2, "b", 3);
+	core_topop_wm(t, CORE_WM_MAX);
+	cr_expect_str_eq(ranks(&k), "b:1 a:2 n:3");
+	core_topop_free(t);
+	free(keys);
+	sink_close(&k);
+}
+
+static void
+dpush(void *op, const struct core_rec *r)
+{
+	core_dedupop_push(op, r);
+}
+
+static struct core_dedupop *
+dedupop(struct sink *k, struct core_keyspec *on, int last, int64_t within)
+{
+	struct core_dedupop_opts o = { 0 };
+
+	cr_assert_eq(core_keyspec_init(on, "k"), 0);
+	o.on = on;
+	o.last = last;
+	o.within = within;
+	o.start = core_sym_str("ws");
+	o.end = core_sym_str("we");
+	return core_dedupop_new(&o, k->w);
+}
+
+/* The "v" of every record written, in order. */
+static const char *
+vs(struct sink *k)
+{
+	static char buf[256];
+	const char *p = sink_text(k);
+	size_t n = 0;
+
+	buf[0] = '\0';
+	while ((p = strstr(p, "\"v\":")) != NULL) {
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%ld",
+		    n ? " " : "", strtol(p + 4, NULL, 10));
+		p += 4;
+	}
+	return buf;
+}
+
+Test(dedupop, first_is_by_event_time_whatever_the_arrival)
+{
+	struct core_keyspec on;
+	struct sink k;
+	struct core_dedupop *d;
+
+	sink_open(&k);
+	d = dedupop(&k, &on, 0, 0);
+	push(dpush, d, 5, "a", 1);
+	push(dpush, d, 3, "a", 2);    /* earlier, arrives later */
+	push(dpush, d, 4, "b", 3);
+	core_dedupop_wm(d, 4 * S);    /* a@3 is certain; b@4 not yet */
+	cr_expect_str_eq(vs(&k), "2");
+	push(dpush, d, 4, "b", 4);    /* a tie: the earlier arrival stays */
+	core_dedupop_wm(d, CORE_WM_MAX);
+	cr_expect_str_eq(vs(&k), "2 3");
+	cr_expect_eq(core_dedupop_dropped(d), 2);
+	core_dedupop_free(d);
+	core_keyspec_release(&on);
+	sink_close(&k);
+}
+
+Test(dedupop, last_within_an_interval_comes_out_when_it_ends)
+{
+	struct core_keyspec on;
+	struct sink k;
+	struct core_dedupop *d;
+
+	sink_open(&k);
+	d = dedupop(&k, &on, 1, 10 * S);
+	push(dpush, d, 1, "a", 1);
+	push(dpush, d, 8, "a", 2);
+	push(dpush, d, 8, "a", 3);    /* a tie: the later arrival wins */
+	push(dpush, d, 12, "a", 4);   /* the next interval */
+	core_dedupop_wm(d, 10 * S);
+	cr_expect_str_eq(vs(&k), "");
+	core_dedupop_wm(d, 13 * S);
+	cr_expect_str_eq(vs(&k), "3");
+	cr_expect_neq(strstr(k.text, "record 1970-01-01T00:00:10.999999999Z"),
+	    NULL, "%s", k.text);
+	core_dedupop_wm(d, CORE_WM_MAX);
+	cr_expect_str_eq(vs(&k), "3 4");
+	core_dedupop_free(d);
+	core_keyspec_release(&on);
+	sink_close(&k);
+}
+
+Test(winop, field_windows_take_their_bounds_from_records)
+{
+	struct core_keyspec by;
+	struct core_evtime until;
+	struct core_winop_opts o = { .kind = CORE_WIN_FIELD };
+	struct core_recb b;
+	struct core_rec r;
+	struct sink k;
+	struct core_winop *w;
+	const char *t;
+
+	cr_assert_eq(core_keyspec_init(&by, "k"), 0);
+	cr_assert_eq(core_evtime_init(&until, "until:epoch_s"), 0);
+	o.by = &by;
+	o.until = &until;
+	sink_open(&k);
+	w = winop(&k, &o);
+	push(wpush, w, 2, "x", 1);    /* before its window opens: waits */
+	core_recb_init(&b);
+	core_recb_add(&b, core_sym_str("k"), core_v_str("x", 1));
+	core_recb_add(&b, core_sym_str("v"), core_v_int(2));
+	core_recb_add(&b, core_sym_str("until"), core_v_int(10));
+	core_recb_finish(&b, &r, 1 * S);
+	core_winop_push(w, &r);
+	core_recb_reset(&b);
+	core_recb_add(&b, core_sym_str("k"), core_v_str("y", 1));
+	core_recb_add(&b, core_sym_str("v"), core_v_int(3));
+	core_recb_add(&b, core_sym_str("until"), core_v_int(1));
+	core_recb_finish(&b, &r, 5 * S);
+	core_winop_push(w, &r);       /* ends before it starts: bad */
+	core_recb_release(&b);
+	push(wpush, w, 4, "x", 4);    /* joins */
+	push(wpush, w, 11, "x", 5);   /* after the window: no window */
+	core_winop_wm(w, 10 * S);
+	t = sink_text(&k);
+	cr_expect_neq(strstr(t, "close [1970-01-01T00:00:01Z, "
+	    "1970-01-01T00:00:10Z)"), NULL, "%s", t);
+	cr_expect_str_eq(vs(&k), "2 1 4");
+	cr_expect_eq(core_winop_badbounds(w), 1);
+	core_winop_wm(w, 20 * S);
+	cr_expect_eq(core_winop_outside(w), 1);
+	cr_expect_eq(core_winop_held(w), 0);
+	core_winop_free(w);
+	core_evtime_release(&until);
+	core_keyspec_release(&by);
+	sink_close(&k);
+}
+
+Test(winop, huge_field_intervals_do_not_overflow)
+{
+	struct core_keyspec by;
+	struct core_evtime until;
+	struct core_winop_opts o = { .kind = CORE_WIN_FIELD,
+		.lateness = 100 * S };
+	struct core_recb b;
+	struct core_rec r;
+	struct sink k;
+	struct core_winop *w;
+
+	cr_assert_eq(core_keyspec_init(&by, "k"), 0);
+	cr_assert_eq(core_evtime_init(&until, "until"), 0);
+	o.by = &by;
+	o.until = &until;
+	sink_open(&k);
+	w = winop(&k, &o);
+	core_recb_init(&b);
+	core_recb_add(&b, core_sym_str("k"), core_v_str("x", 1));
+	core_recb_add(&b, core_sym_str("until"), core_v_time(INT64_MAX));
+	core_recb_finish(&b, &r, INT64_MIN + 1);
+	core_winop_push(w, &r);
+	core_recb_release(&b);
+	core_winop_wm(w, INT64_MAX - 1);
+	cr_expect_eq(core_winop_held(w), 1);
+	core_winop_wm(w, CORE_WM_MAX);
+	cr_expect_eq(core_winop_held(w), 0);
+	core_winop_free(w);
+	core_evtime_release(&until);
+	core_keyspec_release(&by);
 	sink_close(&k);
 }
