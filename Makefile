@@ -35,7 +35,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(CFLAGS) $(SANFLAGS) \
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS = -lcsv -ljansson -lpcre2-8 -lm
 
-TOOLS = stream-source stream-sink stream-filter stream-window stream-agg stream-top stream-dedup
+TOOLS = stream-source stream-sink stream-filter stream-window stream-agg stream-top stream-dedup stream-join
 LIB_SRC = $(sort $(wildcard libcore/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB = $(BUILD)/libcore.a

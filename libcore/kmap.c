@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcore/buf.h"
 #include "libcore/cli.h"
 #include "libcore/hash.h"
 #include "libcore/xalloc.h"
@@ -262,4 +263,39 @@ core_kmap_all(const struct core_kmap *m, size_t *n)
 			v[k++] = e->user;
 	*n = k;
 	return v;
+}
+
+int
+core_key_text(const struct core_value *in, size_t n, struct core_value *out,
+    struct core_buf *b)
+{
+	size_t i, *off = n ? core_xcalloc(n, sizeof(*off)) : NULL;
+	double d;
+
+	core_buf_reset(b);
+	for (i = 0; i < n; i++) {
+		const struct core_value *v = &in[i];
+
+		off[i] = b->len;
+		if (v->type == CORE_NULL) {
+			free(off);
+			return -1;
+		}
+		if (v->type == CORE_DOUBLE) {
+			char num[CORE_DBL_BUFSZ];
+
+			d = core_value_double(v);
+			if (d >= -9.2e18 && d <= 9.2e18 && d == (double)(int64_t)d)
+				core_buf_addf(b, "%lld", (long long)(int64_t)d);
+			else
+				core_buf_add(b, num, core_double_format(d, num));
+			continue;
+		}
+		core_value_text(b, v);
+	}
+	for (i = 0; i < n; i++)
+		out[i] = core_v_str(b->p ? b->p + off[i] : "", (i + 1 < n ?
+		    off[i + 1] : b->len) - off[i]);
+	free(off);
+	return 0;
 }

@@ -32,6 +32,18 @@ int core_key_cmp(const struct core_value *a, const struct core_value *b,
     size_t n);
 
 /*
+ * Join keys compare by text: ints, integral doubles and strings of the
+ * same digits are one key (5, 5.0 and "5" join; "05" does not), other
+ * numbers by their shortest exact spelling, bools as true/false, times as
+ * RFC 3339.  NULL never joins (SQL: NULL = NULL is not true).  Writes
+ * STR values into out[0..n), their bytes in b (reset here); returns -1
+ * when a key is NULL.
+ */
+struct core_buf;
+int core_key_text(const struct core_value *in, size_t n,
+    struct core_value *out, struct core_buf *b);
+
+/*
  * A hash map from key tuples of nkeys values to entries with a user area
  * of user_size bytes (zeroed when created).  Entries own copies of their
  * keys.  Pointers to user areas stay valid until the entry is deleted.

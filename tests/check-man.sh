@@ -7,7 +7,7 @@
 #   - for each tool in $BIN that has a page man/TOOL.1, every option in
 #     TOOL --completion-spec has an item (.It ... Fl -name) in the page, and
 #     the SYNOPSIS is the usage line of TOOL --help, option letters and all;
-#   - every stream-* tool in $BIN has a page (a warning for now);
+#   - every stream-* tool in $BIN has a page;
 #   - cross references to streamutils pages name pages that exist;
 #   - the EXIT STATUS table is the same in every page.
 #
@@ -90,10 +90,7 @@ for tool in "$BIN"/stream-*; do
 		[ "${p##*/}" = "$name.1" ] && page=$p
 	done
 	if [ -z "$page" ]; then
-		# A warning for now: the tools of other features land before
-		# their pages.  Make it 'bad' once every tool has one.
-		printf 'check-man: warning: %s has no manual page (man/%s.1)\n' \
-		    "$name" "$name"
+		bad "$name has no manual page (man/$name.1)"
 		continue
 	fi
 	if ! "$tool" --completion-spec >"$tmp/spec" 2>"$tmp/err"; then

@@ -1,0 +1,592 @@
+/* SPDX-License-Identifier: MIT */
+/* Stream-stream joins: regular, interval and windowed, inner and outer,
+ * decided in event-time order. */
+#include "libcore/joinop.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libcore/buf.h"
+#include "libcore/evtime.h"
+#include "libcore/wm.h"
+#include "libcore/xalloc.h"
+
+#define NONE ((size_t)-1)
+
+/* A record waiting for both watermarks. */
+struct held {
+	struct core_rec *r;
+	int side;
+	uint64_t seq;
+};
+
+struct kstate;
+
+/* A record kept for matching. */
+struct stored {
+	struct core_rec *r;
+	int side;
+	int matched;
+	int64_t expiry;            /* goes when processing reaches this */
+	int64_t lo, hi;            /* left of an interval join: its bounds */
+	uint64_t seq;
+	size_t hidx;               /* in the expiry heap */
+	struct kstate *k;
+};
+
+struct kstate {
+	struct stored **list[2];
+	size_t n[2], cap[2];
+	void *user;
+};
+
+/* The output shape of a (left schema, right schema) pair. */
+struct shape {
+	const struct core_schema *l, *r, *out;
+};
+
+struct core_joinop {
+	struct core_joinop_opts o;
+	struct core_writer *out;
+	struct held *buf;          /* min-heap by (time, side, seq) */
+	size_t nbuf, capbuf;
+	struct stored **heap;      /* min-heap by (expiry, seq) */
+	size_t nheap, capheap;
+	struct core_kmap *keys;
+	size_t nk;                 /* key values (with window fields) */
+	struct core_value *kv, *kt;
+	struct core_buf kb;
+	struct core_fieldref fstart, fend;
+	int64_t wm[2], wm_out, now;
+	uint64_t seq;
+	size_t held, peak;
+	const struct core_schema *last[2];
+	struct shape shapes[16];
+	unsigned nextshape;
+	struct core_value *vals;
+	size_t capvals;
+	int ended;
+};
+
+/* ---- heaps ------------------------------------------------------------------ */
+
+static int
+held_less(const struct held *a, const struct held *b)
+{
+	if (a->r->time != b->r->time)
+		return a->r->time < b->r->time;
+	if (a->side != b->side)
+		return a->side < b->side;
+	return a->seq < b->seq;
+}
+
+static void
+buf_push(struct core_joinop *j, struct core_rec *r, int side)
+{
+	size_t i;
+
+	j->buf = core_xgrow(j->buf, &j->capbuf, j->nbuf + 1, sizeof(*j->buf));
+	i = j->nbuf++;
+	j->buf[i].r = r;
+	j->buf[i].side = side;
+	j->buf[i].seq = j->seq++;
+	while (i > 0 && held_less(&j->buf[i], &j->buf[(i - 1) / 2])) {
+		struct held t = j->buf[i];
+
+		j->buf[i] = j->buf[(i - 1) / 2];
+		j->buf[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static struct held
+buf_pop(struct core_joinop *j)
+{
+	struct held top = j->buf[0], last = j->buf[--j->nbuf];
+	size_t i = 0, c;
+
+	while ((c = 2 * i + 1) < j->nbuf) {
+		if (c + 1 < j->nbuf && held_less(&j->buf[c + 1], &j->buf[c]))
+			c++;
+		if (!held_less(&j->buf[c], &last))
+			break;
+		j->buf[i] = j->buf[c];
+		i = c;
+	}
+	if (j->nbuf)
+		j->buf[i] = last;
+	return top;
+}
+
+static int
+exp_less(const struct stored *a, const struct stored *b)
+{
+	if (a->expiry != b->expiry)
+		return a->expiry < b->expiry;
+	return a->seq < b->seq;
+}
+
+static void
+exp_swap(struct core_joinop *j, size_t a, size_t b)
+{
+	struct stored *t = j->heap[a];
+
+	j->heap[a] = j->heap[b];
+	j->heap[b] = t;
+	j->heap[a]->hidx = a;
+	j->heap[b]->hidx = b;
+}
+
+static void
+exp_fix(struct core_joinop *j, size_t i)
+{
+	size_t c;
+
+	while (i > 0 && exp_less(j->heap[i], j->heap[(i - 1) / 2])) {
+		exp_swap(j, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+	while ((c = 2 * i + 1) < j->nheap) {
+		if (c + 1 < j->nheap && exp_less(j->heap[c + 1], j->heap[c]))
+			c++;
+		if (!exp_less(j->heap[c], j->heap[i]))
+			break;
+		exp_swap(j, i, c);
+		i = c;
+	}
+}
+
+static void
+exp_push(struct core_joinop *j, struct stored *s)
+{
+	j->heap = core_xgrow(j->heap, &j->capheap, j->nheap + 1,
+	    sizeof(*j->heap));
+	j->heap[j->nheap] = s;
+	s->hidx = j->nheap++;
+	exp_fix(j, s->hidx);
+}
+
+static void
+exp_del(struct core_joinop *j, struct stored *s)
+{
+	size_t i = s->hidx;
+
+	if (i == NONE)
+		return;
+	j->nheap--;
+	if (i != j->nheap) {
+		j->heap[i] = j->heap[j->nheap];
+		j->heap[i]->hidx = i;
+		exp_fix(j, i);
+	}
+	s->hidx = NONE;
+}
+
+/* ---- output -------------------------------------------------------------------- */
+
+static const struct core_schema *
+shape_of(struct core_joinop *j, const struct core_schema *l,
+    const struct core_schema *r)
+{
+	const struct core_sym **f;
+	const struct core_schema *s;
+	struct core_buf b = CORE_BUF_INIT;
+	size_t i, k, n = l->n + r->n;
+	unsigned x;
+
+	for (x = 0; x < 16; x++)
+		if (j->shapes[x].l == l && j->shapes[x].r == r)
+			return j->shapes[x].out;
+	f = core_xcalloc(n + 1, sizeof(*f));
+	memcpy(f, l->f, l->n * sizeof(*f));
+	for (i = 0; i < r->n; i++) {
+		const struct core_sym *name = r->f[i];
+
+		/* A right name that clashes gets the prefix, as often as it
+		 * takes to be new. */
+		for (;;) {
+			for (k = 0; k < l->n + i; k++)
+				if (f[k] == name)
+					break;
+			if (k == l->n + i)
+				break;
+			core_buf_reset(&b);
+			core_buf_addstr(&b, j->o.prefix);
+			core_buf_add(&b, name->name, name->len);
+			name = core_sym_intern(b.p, b.len);
+		}
+		f[l->n + i] = name;
+	}
+	s = core_schema_intern(f, (uint32_t)n);
+	free(f);
+	core_buf_release(&b);
+	x = j->nextshape++ % 16;
+	j->shapes[x].l = l;
+	j->shapes[x].r = r;
+	j->shapes[x].out = s;
+	return s;
+}
+
+/* Writes left joined with right; either may be NULL (outer rows). */
+static void
+emit(struct core_joinop *j, const struct core_rec *l, const struct core_rec *r,
+    int64_t time)
+{
+	const struct core_schema *ls = l ? l->schema : j->last[0];
+	const struct core_schema *rs = r ? r->schema : j->last[1];
+	struct core_rec o;
+	size_t i, ln, rn;
+
+	if (ls == NULL)
+		ls = core_schema_empty();
+	if (rs == NULL)
+		rs = core_schema_empty();
+	ln = ls->n;
+	rn = rs->n;
+	if (ln + rn > j->capvals)
+		j->vals = core_xgrow(j->vals, &j->capvals, ln + rn + 1,
+		    sizeof(*j->vals));
+	for (i = 0; i < ln; i++)
+		j->vals[i] = l ? l->v[i] : core_v_null();
+	for (i = 0; i < rn; i++)
+		j->vals[ln + i] = r ? r->v[i] : core_v_null();
+	o.schema = shape_of(j, ls, rs);
+	if (o.schema == NULL)
+		return;
+	o.v = j->vals;
+	o.time = time;
+	o.raw = NULL;
+	o.rawlen = 0;
+	o.raw_n = 0;
+	core_writer_rec(j->out, &o);
+}
+
+/* ---- matching -------------------------------------------------------------------- */
+
+static int64_t
+bound(const struct core_join_bound *b, const struct core_rec *l)
+{
+	int64_t t = l->time;
+	const char *why;
+
+	if (b->field && core_evtime_get(b->field, l, &t, &why) < 0)
+		return INT64_MIN;    /* no bound: matches nothing */
+	return core_sat_add(t, b->off);
+}
+
+static void
+stored_remove(struct core_joinop *j, struct stored *s)
+{
+	struct kstate *k = s->k;
+	size_t i, n = k->n[s->side];
+
+	for (i = 0; i < n; i++)
+		if (k->list[s->side][i] == s)
+			break;
+	if (i < n) {
+		memmove(&k->list[s->side][i], &k->list[s->side][i + 1],
+		    (n - i - 1) * sizeof(*k->list[s->side]));
+		k->n[s->side]--;
+	}
+	exp_del(j, s);
+	core_rec_free(s->r);
+	free(s);
+	j->held--;
+	if (k->n[0] == 0 && k->n[1] == 0) {
+		free(k->list[0]);
+		free(k->list[1]);
+		core_kmap_del(j->keys, k->user);
+	}
+}
+
+/* Stored records no later record can match: outer rows, then gone. */
+static void
+expire(struct core_joinop *j, int64_t upto)
+{
+	while (j->nheap && j->heap[0]->expiry <= upto) {
+		struct stored *s = j->heap[0];
+
+		if (!s->matched && (j->o.outer & (s->side ? CORE_JOIN_RIGHT :
+		    CORE_JOIN_LEFT))) {
+			if (s->side == 0)
+				emit(j, s->r, NULL, s->expiry - 1);
+			else
+				emit(j, NULL, s->r, s->expiry - 1);
+		}
+		stored_remove(j, s);
+	}
+}
+
+static int
+matches(struct core_joinop *j, const struct stored *l, int64_t tr)
+{
+	if (j->o.kind != CORE_JOIN_INTERVAL)
+		return 1;
+	return tr >= l->lo && tr <= l->hi;
+}
+
+/* One record, in (time, side, arrival) order. */
+static void
+take(struct core_joinop *j, struct core_rec *r, int side)
+{
+	struct core_keyspec *ks = side ? j->o.rkey : j->o.lkey;
+	struct kstate *k;
+	struct stored *s;
+	size_t n = ks->n, i, off = 0;
+	int created;
+
+	expire(j, r->time);
+	j->last[side] = r->schema;
+	if (j->o.kind == CORE_JOIN_WINDOW) {
+		const struct core_value *vs = core_rec_getref(r, &j->fstart);
+		const struct core_value *ve = core_rec_getref(r, &j->fend);
+
+		if (!vs || !ve || vs->type != CORE_TIME || ve->type !=
+		    CORE_TIME) {
+			core_rec_free(r);    /* not windowed: cannot join */
+			j->held--;
+			return;
+		}
+		j->kt[0] = *vs;
+		j->kt[1] = *ve;
+		off = 2;
+	}
+	core_key_get(ks, r, j->kv);
+	if (core_key_text(j->kv, n, j->kt + off, &j->kb) < 0) {
+		/* A NULL key joins nothing; an outer side keeps it. */
+		if (j->o.outer & (side ? CORE_JOIN_RIGHT : CORE_JOIN_LEFT)) {
+			if (side == 0)
+				emit(j, r, NULL, r->time);
+			else
+				emit(j, NULL, r, r->time);
+		}
+		core_rec_free(r);
+		j->held--;
+		return;
+	}
+	k = core_kmap_get(j->keys, core_key_hash(j->kt, j->nk), j->kt,
+	    &created);
+	if (created)
+		k->user = k;
+	s = core_xcalloc(1, sizeof(*s));
+	s->r = r;
+	s->side = side;
+	s->seq = j->seq++;
+	s->k = k;
+	s->hidx = NONE;
+	if (j->o.kind == CORE_JOIN_INTERVAL && side == 0) {
+		s->lo = bound(&j->o.lo, r);
+		s->hi = bound(&j->o.hi, r);
+	}
+	/* Pairs with every stored record of the other side, in arrival
+	 * order; the result's time is this record's (the later one). */
+	for (i = 0; i < k->n[!side]; i++) {
+		struct stored *o = k->list[!side][i];
+
+		if (side == 0 ? matches(j, s, o->r->time) :
+		    matches(j, o, r->time)) {
+			if (side == 0)
+				emit(j, r, o->r, r->time);
+			else
+				emit(j, o->r, r, r->time);
+			o->matched = 1;
+			s->matched = 1;
+		}
+	}
+	/* How long it may still match. */
+	switch (j->o.kind) {
+	case CORE_JOIN_REGULAR:
+		s->expiry = j->o.ttl ? core_sat_add(r->time, j->o.ttl) :
+		    INT64_MAX;
+		break;
+	case CORE_JOIN_INTERVAL:
+		if (side == 0)
+			s->expiry = core_sat_add(s->hi, 1);
+		else if (j->o.lo.field == NULL)
+			s->expiry = core_sat_add(core_sat_add(r->time,
+			    -j->o.lo.off), 1);
+		else
+			s->expiry = j->o.ttl ? core_sat_add(r->time, j->o.ttl) :
+			    INT64_MAX;
+		break;
+	case CORE_JOIN_WINDOW:
+		s->expiry = j->kt[1].u.i;
+		break;
+	}
+	k->list[side] = core_xgrow(k->list[side], &k->cap[side],
+	    k->n[side] + 1, sizeof(*k->list[side]));
+	k->list[side][k->n[side]++] = s;
+	if (s->expiry != INT64_MAX)
+		exp_push(j, s);
+}
+
+static void
+advance(struct core_joinop *j)
+{
+	int64_t w = j->wm[0] < j->wm[1] ? j->wm[0] : j->wm[1];
+	int64_t f;
+
+	while (j->nbuf && j->buf[0].r->time < w) {
+		struct held h = buf_pop(j);
+
+		take(j, h.r, h.side);
+	}
+	if (w == CORE_WM_MAX) {
+		/* Both ended: everything left goes, outer rows by expiry. */
+		while (j->nbuf) {
+			struct held h = buf_pop(j);
+
+			take(j, h.r, h.side);
+		}
+		expire(j, INT64_MAX);
+		while (j->nheap == 0 && j->keys && core_kmap_len(j->keys)) {
+			/* Records kept forever (no ttl): outer rows now, in
+			 * arrival order. */
+			size_t n, i, m = 0;
+			void **all = core_kmap_all(j->keys, &n);
+			struct stored **left = NULL;
+			size_t cap = 0;
+
+			for (i = 0; i < n; i++) {
+				struct kstate *k = all[i];
+				size_t s2, x;
+
+				for (s2 = 0; s2 < 2; s2++)
+					for (x = 0; x < k->n[s2]; x++) {
+						left = core_xgrow(left, &cap,
+						    m + 1, sizeof(*left));
+						left[m++] = k->list[s2][x];
+					}
+			}
+			for (i = 1; i < m; i++) {
+				struct stored *t = left[i];
+				size_t y = i;
+
+				while (y > 0 && left[y - 1]->seq > t->seq) {
+					left[y] = left[y - 1];
+					y--;
+				}
+				left[y] = t;
+			}
+			for (i = 0; i < m; i++) {
+				struct stored *s = left[i];
+
+				if (!s->matched && (j->o.outer & (s->side ?
+				    CORE_JOIN_RIGHT : CORE_JOIN_LEFT))) {
+					if (s->side == 0)
+						emit(j, s->r, NULL, s->r->time);
+					else
+						emit(j, NULL, s->r, s->r->time);
+				}
+				stored_remove(j, s);
+			}
+			free(left);
+			free(all);
+		}
+	} else {
+		expire(j, w);
+	}
+	/* On: held back to the earliest record still waiting, and to just
+	 * before the next expiry when outer rows may come from it. */
+	f = w;
+	if (j->nbuf && j->buf[0].r->time < f)
+		f = j->buf[0].r->time;
+	if (j->o.outer && j->nheap && j->heap[0]->expiry - 1 < f)
+		f = j->heap[0]->expiry - 1;
+	if (f > j->wm_out) {
+		j->wm_out = f;
+		core_writer_wm(j->out, f);
+	}
+}
+
+int
+core_joinop_push(struct core_joinop *j, int side, const struct core_rec *r)
+{
+	if (j->o.max_buffer && j->held >= j->o.max_buffer)
+		return -1;
+	buf_push(j, core_rec_copy(r), side);
+	j->held++;
+	if (j->held > j->peak)
+		j->peak = j->held;
+	return 0;
+}
+
+void
+core_joinop_wm(struct core_joinop *j, int side, int64_t wm)
+{
+	if (j->ended || wm <= j->wm[side])
+		return;
+	j->wm[side] = wm;
+	if (j->wm[0] == CORE_WM_MAX && j->wm[1] == CORE_WM_MAX)
+		j->ended = 1;
+	advance(j);
+}
+
+size_t
+core_joinop_held(const struct core_joinop *j)
+{
+	return j->held;
+}
+
+size_t
+core_joinop_peak(const struct core_joinop *j)
+{
+	return j->peak;
+}
+
+struct core_joinop *
+core_joinop_new(const struct core_joinop_opts *o, struct core_writer *out)
+{
+	struct core_joinop *j = core_xcalloc(1, sizeof(*j));
+
+	j->o = *o;
+	if (j->o.prefix == NULL)
+		j->o.prefix = "right_";
+	j->out = out;
+	j->nk = o->lkey->n + (o->kind == CORE_JOIN_WINDOW ? 2 : 0);
+	j->keys = core_kmap_new(j->nk, sizeof(struct kstate));
+	j->kv = core_xcalloc(o->lkey->n + o->rkey->n + 1, sizeof(*j->kv));
+	j->kt = core_xcalloc(j->nk + 1, sizeof(*j->kt));
+	core_buf_init(&j->kb);
+	j->fstart.sym = o->start;
+	j->fstart.idx = -1;
+	j->fend.sym = o->end;
+	j->fend.idx = -1;
+	j->wm[0] = j->wm[1] = j->wm_out = CORE_WM_MIN;
+	return j;
+}
+
+static void
+kstate_free(void *user)
+{
+	struct kstate *k = user;
+	size_t s, i;
+
+	for (s = 0; s < 2; s++) {
+		for (i = 0; i < k->n[s]; i++) {
+			core_rec_free(k->list[s][i]->r);
+			free(k->list[s][i]);
+		}
+		free(k->list[s]);
+	}
+}
+
+void
+core_joinop_free(struct core_joinop *j)
+{
+	size_t i;
+
+	if (j == NULL)
+		return;
+	for (i = 0; i < j->nbuf; i++)
+		core_rec_free(j->buf[i].r);
+	core_kmap_free(j->keys, kstate_free);
+	free(j->buf);
+	free(j->heap);
+	free(j->kv);
+	free(j->kt);
+	free(j->vals);
+	core_buf_release(&j->kb);
+	free(j);
+}

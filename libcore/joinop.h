@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/* Stream-stream joins: regular, interval and windowed, inner and outer,
+ * decided in event-time order. */
+#ifndef CORE_JOINOP_H
+#define CORE_JOINOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "libcore/kmap.h"
+#include "libcore/writer.h"
+
+struct core_evtime;
+
+enum core_join_kind {
+	CORE_JOIN_REGULAR,     /* every pair; state bounded by ttl */
+	CORE_JOIN_INTERVAL,    /* right time within bounds of the left */
+	CORE_JOIN_WINDOW       /* same window (window fields), same key */
+};
+
+/* Outer sides, a bit mask: 0 inner, LEFT, RIGHT, both full. */
+enum { CORE_JOIN_LEFT = 1, CORE_JOIN_RIGHT = 2 };
+
+/* A bound of an interval join: the left record's time (or the time in
+ * field, if set) plus off. */
+struct core_join_bound {
+	int64_t off;
+	struct core_evtime *field;
+};
+
+struct core_joinop_opts {
+	enum core_join_kind kind;
+	int outer;                       /* CORE_JOIN_LEFT | CORE_JOIN_RIGHT */
+	struct core_keyspec *lkey, *rkey;
+	struct core_join_bound lo, hi;   /* interval: right in [lo, hi] */
+	int64_t ttl;                     /* regular (and field lo): 0 none */
+	const char *prefix;              /* for right names that clash */
+	int emit_close;                  /* window: results at window end */
+	size_t max_buffer;               /* records held, both sides */
+	const struct core_sym *start, *end;
+};
+
+/*
+ * Records of both sides wait in one reorder buffer until the watermark of
+ * both (the least of the two) passes them; then they are taken in
+ * (time, side, arrival) order and matched against the other side's
+ * stored records.  So results and their order depend on the inputs only,
+ * never on how the two streams interleaved in wall-clock time.  A result
+ * is the left fields then the right fields (a right name that clashes
+ * gets the prefix); its event time is the later of the two.  Stored
+ * records go when no later record can match them (interval bounds, ttl,
+ * window end); an unmatched one of an outer side then comes out with the
+ * other side's fields null, stamped just before that moment.  Keys join
+ * by text (core_key_text): NULL never joins.
+ */
+struct core_joinop *core_joinop_new(const struct core_joinop_opts *o,
+    struct core_writer *out);
+void core_joinop_free(struct core_joinop *j);
+/* side 0 left, 1 right.  Returns -1 when max_buffer would be exceeded. */
+int core_joinop_push(struct core_joinop *j, int side,
+    const struct core_rec *r);
+/* A side's watermark; CORE_WM_MAX: that side has ended. */
+void core_joinop_wm(struct core_joinop *j, int side, int64_t wm);
+/* Records held: buffered and stored, for --stats and the bound. */
+size_t core_joinop_held(const struct core_joinop *j);
+size_t core_joinop_peak(const struct core_joinop *j);
+
+#endif
