@@ -142,6 +142,12 @@ finish(struct agg *a)
 
 	core_aggop_wm(a->op, CORE_WM_MAX);
 	report_nulls(a);
+	if (a->o.having && core_expr_diag(a->o.having)->n)
+		core_warnx("%s (in --having '%s'; %llu time%s)",
+		    core_expr_diag(a->o.having)->first,
+		    core_expr_src(a->o.having),
+		    (unsigned long long)core_expr_diag(a->o.having)->n,
+		    core_expr_diag(a->o.having)->n == 1 ? "" : "s");
 	if (a->stats) {
 		core_aggop_stats(a->op, &st);
 		core_warnx("state: peak %llu groups in %llu windows, about "

@@ -76,6 +76,7 @@ struct win {
 	struct core_winop *op;
 	struct core_keyspec by;
 	struct core_evtime from, until;
+	int horizon_set;
 	const char *by_list;
 	const char *late_file;
 	const char *start_name, *end_name;
@@ -176,6 +177,7 @@ on_opt(int id, const char *arg, void *ctx)
 		break;
 	case OPT_HORIZON:
 		w->o.horizon = core_arg_dur("--late-horizon", arg, 0);
+		w->horizon_set = 1;
 		break;
 	case OPT_START:
 		w->start_name = arg;
@@ -219,6 +221,11 @@ finish(struct win *w)
 {
 	core_winop_wm(w->op, CORE_WM_MAX);
 	core_report_count(&w->t.rep, "late", core_winop_late(w->op));
+	if (core_winop_late_written(w->op))
+		core_warnx("%llu late record%s written to %s",
+		    (unsigned long long)core_winop_late_written(w->op),
+		    core_winop_late_written(w->op) == 1 ? "" : "s",
+		    w->late_file);
 	core_report_count(&w->t.rep, "outside every window",
 	    core_winop_outside(w->op));
 	core_report_count(&w->t.rep, "window ending before it starts",
@@ -297,6 +304,11 @@ main(int argc, char **argv)
 	if (w->o.kind == CORE_WIN_GRID && w->by_list)
 		core_usage_error("--by applies to --session, --count and --until "
 		    "(group tumbling windows with stream-agg -g)");
+	if (w->o.kind == CORE_WIN_COUNT && w->o.lateness)
+		core_usage_error("--allowed-lateness does not apply to --count "
+		    "windows (they close by count, not time)");
+	if (w->horizon_set && w->o.late != CORE_LATE_UPDATE)
+		core_usage_error("--late-horizon goes with --late update");
 	if (w->o.kind != CORE_WIN_GRID && w->o.late == CORE_LATE_UPDATE)
 		core_usage_error("--late update applies to --tumbling and "
 		    "--hopping");

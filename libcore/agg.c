@@ -525,9 +525,10 @@ core_acc_add(struct core_accspec *a, void *st, const struct core_rec *r)
 			struct st_hist *h = st;
 			size_t b;
 
-			if (num_of(a, v, &d) < 0 || isnan(d)) {
-				if (isnan(d))
-					a->nonnum++;
+			if (num_of(a, v, &d) < 0)
+				break;
+			if (isnan(d)) {
+				a->nonnum++;
 				break;
 			}
 			if (h->c == NULL)

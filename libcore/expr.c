@@ -268,7 +268,8 @@ next(struct lexer *lx)
 			const char *err;
 			int64_t ns;
 
-			while (isalnum((unsigned char)*p) || *p == '.')
+			while (isalnum((unsigned char)*p) || *p == '.' ||
+			    (*p & 0x80))
 				p++;
 			core_buf_add(&lx->str, s, (size_t)(p - s));
 			if (core_dur_parse(lx->str.p, 0, &ns, &err) < 0) {
@@ -1109,6 +1110,10 @@ compile_regex(struct parser *ps, struct node *n, int icase)
 /* ---- evaluation helpers --------------------------------------------------- */
 
 static void ev(struct core_expr *e, struct node *n, struct core_value *out);
+static void fn_if(struct core_expr *e, struct node *n, struct core_value *a,
+    struct core_value *out);
+static void fn_coalesce(struct core_expr *e, struct node *n,
+    struct core_value *a, struct core_value *out);
 
 static inline int
 is_num(const struct core_value *v)
@@ -1131,6 +1136,14 @@ as_text(struct core_expr *e, const struct core_value *v, size_t *len)
 	if (v->type == CORE_STR || v->type == CORE_JSON) {
 		*len = v->len;
 		return v->u.s;
+	}
+	if (v->type == CORE_TIME) {
+		/* RFC 3339 whatever --time-format says: that shapes output,
+		 * not what expressions compute. */
+		d = scratch(e, CORE_FMT_SCALAR_MAX);
+		end = core_fmt_time(d, v->u.i);
+		*len = (size_t)(end - d);
+		return d;
 	}
 	d = scratch(e, core_fmt_json_value_max(v));
 	end = core_fmt_text_value(d, v);
@@ -1818,6 +1831,21 @@ ev(struct core_expr *e, struct node *n, struct core_value *out)
 			*out = core_v_null();
 		return;
 	case OP_CALL:
+		/* if() and coalesce() evaluate only what they need, so that
+		 * if(n = 0, 0, 1 / n) is not a division by zero. */
+		if (n->fn->f == fn_if) {
+			ev(e, n->args[0], &a);
+			ev(e, n->args[truth(e, n, &a) == 1 ? 1 : 2], out);
+			return;
+		}
+		if (n->fn->f == fn_coalesce) {
+			for (i = 0; i < n->nargs; i++) {
+				ev(e, n->args[i], out);
+				if (out->type != CORE_NULL)
+					return;
+			}
+			return;
+		}
 		for (i = 0; i < n->nargs; i++)
 			ev(e, n->args[i], &n->argv[i]);
 		n->fn->f(e, n, n->argv, out);

@@ -100,6 +100,13 @@ pump(struct core_feed *f)
 		case CORE_EV_EOF:
 			finish(f);
 			return;
+		case CORE_EV_WM:
+			/* A stream's final +inf is not the input's end: another
+			 * stream or file may follow (cat a.frames b.frames).
+			 * The tool ends everything at EOF of its last input. */
+			if (f->ev.wm == CORE_WM_MAX)
+				break;
+			/* fall through */
 		default:
 			if (f->stamp && k == CORE_EV_REC &&
 			    core_dec_format(f->dec)[0] != 'f')

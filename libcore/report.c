@@ -44,15 +44,16 @@ core_report_init(struct core_report *r, int strict, int quiet,
 }
 
 static void
-count(struct core_report *r, const char *kind, size_t klen, uint64_t n)
+count(struct core_report *r, const char *kind, size_t klen, uint64_t n,
+    int bad)
 {
 	int i;
 
 	if (klen >= sizeof(r->kinds[0].kind))
 		klen = sizeof(r->kinds[0].kind) - 1;
 	for (i = 0; i < r->nkinds; i++) {
-		if (strlen(r->kinds[i].kind) == klen &&
-		    memcmp(r->kinds[i].kind, kind, klen) == 0) {
+		if (r->kinds[i].bad == bad && strlen(r->kinds[i].kind) ==
+		    klen && memcmp(r->kinds[i].kind, kind, klen) == 0) {
 			r->kinds[i].n += n;
 			return;
 		}
@@ -66,24 +67,28 @@ count(struct core_report *r, const char *kind, size_t klen, uint64_t n)
 	memcpy(r->kinds[i].kind, kind, klen);
 	r->kinds[i].kind[klen] = '\0';
 	r->kinds[i].n = n;
+	r->kinds[i].bad = bad;
 	r->nkinds++;
 }
 
+/* The kind of a reason: up to its first ':', " at " or " (" outside
+ * quotes ("bad JSON at column 5: ..." is "bad JSON"). */
 static size_t
 kind_len(const char *reason)
 {
-	const char *colon = strchr(reason, ':');
-	const char *at = strstr(reason, " at ");
-	const char *paren = strstr(reason, " (");
-	size_t n = strlen(reason);
+	size_t i;
+	int q = 0;
 
-	if (colon && (size_t)(colon - reason) < n)
-		n = (size_t)(colon - reason);
-	if (at && (size_t)(at - reason) < n)
-		n = (size_t)(at - reason);
-	if (paren && (size_t)(paren - reason) < n)
-		n = (size_t)(paren - reason);
-	return n;
+	for (i = 0; reason[i]; i++) {
+		if (reason[i] == '\'')
+			q = !q;
+		if (q)
+			continue;
+		if (reason[i] == ':' || strncmp(reason + i, " at ", 4) == 0 ||
+		    strncmp(reason + i, " (", 2) == 0)
+			return i;
+	}
+	return i;
 }
 
 static void
@@ -164,7 +169,7 @@ core_report_bad(struct core_report *r, const char *src,
 	r->bad++;
 	if (r->bad == 1)
 		snprintf(r->first, sizeof(r->first), "%s", where);
-	count(r, ev->reason, kind_len(ev->reason), 1);
+	count(r, ev->reason, kind_len(ev->reason), 1, 1);
 	if (r->errors)
 		dead_letter(r, src, ev);
 	if (r->strict || ev->fatal) {
@@ -195,34 +200,40 @@ void
 core_report_count(struct core_report *r, const char *kind, uint64_t n)
 {
 	if (n)
-		count(r, kind, strlen(kind), n);
+		count(r, kind, strlen(kind), n, 0);
 }
 
 void
 core_report_finish(struct core_report *r)
 {
-	struct core_buf b = CORE_BUF_INIT;
-	uint64_t total = 0;
-	int i;
+	struct core_buf b = CORE_BUF_INIT, d = CORE_BUF_INIT;
+	uint64_t dropped = 0;
+	int i, nb = 0, nd = 0;
 
-	for (i = 0; i < r->nkinds; i++)
-		total += r->kinds[i].n;
-	if (total) {
-		for (i = 0; i < r->nkinds; i++)
-			core_buf_addf(&b, "%s%llu %s", i ? ", " : "",
+	/* Two lines: malformed input skipped, and records dropped on
+	 * purpose (late, duplicates, outside every window). */
+	for (i = 0; i < r->nkinds; i++) {
+		if (r->kinds[i].bad)
+			core_buf_addf(&b, "%s%llu %s", nb++ ? ", " : "",
 			    (unsigned long long)r->kinds[i].n, r->kinds[i].kind);
-		if (r->bad)
-			core_warnx("%llu bad record%s skipped (%s); the first at "
-			    "%s%s", (unsigned long long)r->bad,
-			    r->bad == 1 ? "" : "s", core_buf_str(&b), r->first,
-			    r->errors ? "" : "; keep them with --errors FILE");
-		else
-			core_warnx("%llu record%s dropped (%s)",
-			    (unsigned long long)total, total == 1 ? "" : "s",
-			    core_buf_str(&b));
-		r->nkinds = 0;
-		r->bad = 0;
+		else {
+			core_buf_addf(&d, "%s%llu %s", nd++ ? ", " : "",
+			    (unsigned long long)r->kinds[i].n, r->kinds[i].kind);
+			dropped += r->kinds[i].n;
+		}
 	}
+	if (r->bad && nb)
+		core_warnx("%llu bad record%s skipped (%s); the first at %s%s",
+		    (unsigned long long)r->bad, r->bad == 1 ? "" : "s",
+		    core_buf_str(&b), r->first, r->errors ? "" :
+		    "; keep them with --errors FILE");
+	if (dropped)
+		core_warnx("%llu record%s dropped (%s)",
+		    (unsigned long long)dropped, dropped == 1 ? "" : "s",
+		    core_buf_str(&d));
+	r->nkinds = 0;
+	r->bad = 0;
+	core_buf_release(&d);
 	core_buf_release(&b);
 	if (r->errors) {
 		core_out_release(r->errors);

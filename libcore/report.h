@@ -30,6 +30,7 @@ struct core_report {
 	struct {
 		char kind[48];
 		uint64_t n;
+		int bad;       /* malformed input, not a record dropped on purpose */
 	} kinds[CORE_REPORT_KINDS];
 	int nkinds;
 	char first[512];           /* where the first bad record was */

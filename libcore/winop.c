@@ -16,6 +16,8 @@
 /* A session or count window being filled, with its records held back. */
 static struct core_winop *sort_op;
 
+static void held_at(struct core_winop *w, int64_t t);
+
 
 struct pending {
 	int64_t start, end;      /* session: [first, last + gap) */
@@ -42,6 +44,7 @@ struct core_winop {
 	struct core_writer *out;
 	struct core_winspec ws;
 	uint64_t late_dropped;
+	uint64_t late_written;
 	/* grid windows */
 	int have_first;
 	int64_t next_start;      /* earliest window not yet closed */
@@ -54,6 +57,8 @@ struct core_winop {
 	size_t nheap, capheap;
 	int64_t seq;
 	size_t held;             /* records held back */
+	int64_t min_held;        /* earliest time held (session, field) */
+	int min_dirty;
 	uint64_t closes;         /* since the last scan for idle keys */
 	struct keystate **okeys; /* keys with orphans (field windows) */
 	size_t nokeys, capokeys;
@@ -173,13 +178,16 @@ late(struct core_winop *w, const struct core_rec *r, int64_t start, int64_t end)
 			core_recb_add(&b, r->schema->f[i], r->v[i]);
 		p = why + snprintf(why, sizeof(why), "late: window ends ");
 		p += core_time_format_rfc3339(end, p);
-		snprintf(p, sizeof(why) - (size_t)(p - why),
-		    ", closed at watermark");
+		p += snprintf(p, sizeof(why) - (size_t)(p - why),
+		    ", watermark was ");
+		core_time_format_rfc3339(w->wm, p);
 		core_recb_add(&b, core_sym_str("late_reason"),
 		    core_v_str(why, strlen(why)));
 		if (core_recb_finish(&b, &o, r->time) == 0)
 			core_writer_rec(w->o.late_w, &o);
 		core_recb_release(&b);
+		w->late_written++;
+		return;
 	}
 	w->late_dropped++;
 }
@@ -292,6 +300,7 @@ pending_new(struct core_winop *w, void *key, int64_t start, int64_t end)
 	p->end = end;
 	p->seq = w->seq++;
 	p->key = key;
+	held_at(w, start);
 	return p;
 }
 
@@ -435,6 +444,7 @@ session_rec(struct core_winop *w, const struct core_rec *r)
 	pending_add(w, m, r);
 	if (t < m->start)
 		m->start = t;
+	held_at(w, m->start);
 	if (end > m->end)
 		m->end = end;
 	if (m->end != orig_end) {
@@ -498,6 +508,8 @@ session_wm(struct core_winop *w, int64_t wm)
 		for (j = 0; j < p->n; j++)
 			emit(w, p->recs[j], p->start, p->end);
 		close_window(w, p->start, p->end);
+		if (p->start <= w->min_held)
+			w->min_dirty = 1;
 		k = p->key;
 		keystate_remove(k, p);
 		if (p->end > k->frontier)
@@ -527,22 +539,37 @@ session_wm(struct core_winop *w, int64_t wm)
 	}
 }
 
+/*
+ * The watermark passed on: held back to the earliest record still held
+ * (the start of the earliest open window, or a waiting record), so that
+ * records written when their window closes are never behind it.  The
+ * minimum is kept as records come and recomputed (a scan) only after the
+ * window that held it closed.
+ */
 static int64_t
 session_hold(struct core_winop *w, int64_t wm)
 {
-	size_t i;
+	size_t i, x;
 
-	/* Earliest end among live windows: the heap's top once the dead
-	 * ones above it are gone (session_wm popped them). */
-	for (i = 0; i < w->nheap && w->heap[i]->dead; i++)
-		;
-	if (i == 0 && w->nheap && w->heap[0]->end - 1 < wm)
-		return w->heap[0]->end - 1;
-	for (; i < w->nheap; i++) {
-		if (!w->heap[i]->dead && w->heap[i]->end - 1 < wm)
-			wm = w->heap[i]->end - 1;
+	if (w->min_dirty) {
+		w->min_held = INT64_MAX;
+		for (i = 0; i < w->nheap; i++)
+			if (!w->heap[i]->dead && w->heap[i]->start < w->min_held)
+				w->min_held = w->heap[i]->start;
+		for (x = 0; x < w->nokeys; x++)
+			for (i = 0; i < w->okeys[x]->norphan; i++)
+				if (w->okeys[x]->orphan[i]->time < w->min_held)
+					w->min_held = w->okeys[x]->orphan[i]->time;
+		w->min_dirty = 0;
 	}
-	return wm;
+	return w->min_held < wm ? w->min_held : wm;
+}
+
+static void
+held_at(struct core_winop *w, int64_t t)
+{
+	if (t < w->min_held)
+		w->min_held = t;
 }
 
 static void
@@ -621,6 +648,7 @@ orphan_add(struct core_winop *w, struct keystate *k, const struct core_rec *r)
 	    sizeof(*k->orphan));
 	k->orphan[k->norphan++] = core_rec_copy(r);
 	w->held++;
+	held_at(w, r->time);
 	if (!k->listed) {
 		k->listed = 1;
 		w->okeys = core_xgrow(w->okeys, &w->capokeys, w->nokeys + 1,
@@ -740,7 +768,9 @@ field_rec(struct core_winop *w, const struct core_rec *r)
 		heap_push(w, m);
 	}
 	pending_add(w, m, r);
+	held_at(w, m->start);
 	orphans_adopt(k, m);
+	w->min_dirty = 1;
 }
 
 /* Waiting records whose time the watermark has passed: no window came. */
@@ -759,6 +789,7 @@ orphans_expire(struct core_winop *w, int64_t wm)
 				core_rec_free(r);
 				w->held--;
 				w->outside++;
+				w->min_dirty = 1;
 			} else {
 				k->orphan[j++] = r;
 			}
@@ -843,6 +874,7 @@ core_winop_new(const struct core_winop_opts *o, struct core_writer *out,
 	w->kv = core_xcalloc(w->o.by->n + 1, sizeof(*w->kv));
 	w->wm = w->wm_out = CORE_WM_MIN;
 	w->max_seen = CORE_WM_MIN;
+	w->min_held = INT64_MAX;
 	return w;
 }
 
@@ -901,4 +933,10 @@ uint64_t
 core_winop_badbounds(const struct core_winop *w)
 {
 	return w->badbounds;
+}
+
+uint64_t
+core_winop_late_written(const struct core_winop *w)
+{
+	return w->late_written;
 }

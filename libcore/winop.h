@@ -54,8 +54,9 @@ struct core_winop *core_winop_new(const struct core_winop_opts *o,
 void core_winop_free(struct core_winop *w);
 void core_winop_push(struct core_winop *w, const struct core_rec *r);
 void core_winop_wm(struct core_winop *w, int64_t wm);
-/* Late records dropped so far. */
+/* Late records dropped, and written to the late writer, so far. */
 uint64_t core_winop_late(const struct core_winop *w);
+uint64_t core_winop_late_written(const struct core_winop *w);
 /* Records held back in open session, count and field windows. */
 size_t core_winop_held(const struct core_winop *w);
 /*

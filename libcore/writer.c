@@ -102,6 +102,7 @@ struct wr_frames {
 	struct core_writer base;
 	struct core_frame_enc enc;
 	int started;
+	int inf;           /* the +inf watermark went out */
 };
 
 static struct core_frame_enc *
@@ -125,6 +126,8 @@ frames_rec(struct core_writer *w, const struct core_rec *r)
 static void
 frames_wm(struct core_writer *w, int64_t wm)
 {
+	if (wm == CORE_WM_MAX)
+		((struct wr_frames *)w)->inf = 1;
 	core_frame_put_wm(enc_of(w), wm);
 }
 
@@ -140,9 +143,12 @@ frames_barrier(struct core_writer *w, uint64_t id)
 	core_frame_put_barrier(enc_of(w), id);
 }
 
+/* The end of a stream: every window closes (+inf), then the end frame. */
 static void
 frames_end(struct core_writer *w)
 {
+	if (!((struct wr_frames *)w)->inf)
+		frames_wm(w, CORE_WM_MAX);
 	core_frame_put_end(enc_of(w));
 }
 
@@ -170,6 +176,11 @@ core_writer_frames_new(struct core_out *out, const struct core_wopts *o)
 }
 
 /* ---- trace: every event, for people debugging a pipeline ---------------- */
+
+struct wr_trace {
+	struct core_writer base;
+	int inf;           /* the +inf watermark went out */
+};
 
 static void
 trace_time(struct core_writer *w, const char *what, int64_t t)
@@ -203,6 +214,8 @@ trace_rec(struct core_writer *w, const struct core_rec *r)
 static void
 trace_wm(struct core_writer *w, int64_t wm)
 {
+	if (wm == CORE_WM_MAX)
+		((struct wr_trace *)w)->inf = 1;
 	trace_time(w, "watermark ", wm);
 	core_out_putc(w->out, '\n');
 }
@@ -224,9 +237,12 @@ trace_barrier(struct core_writer *w, uint64_t id)
 	core_out_puts(w->out, buf);
 }
 
+/* As in frames: the end of a stream is +inf, then the end. */
 static void
 trace_end(struct core_writer *w)
 {
+	if (!((struct wr_trace *)w)->inf)
+		trace_wm(w, CORE_WM_MAX);
 	core_out_puts(w->out, "end\n");
 }
 
@@ -244,10 +260,10 @@ static const struct core_writer_vtab trace_vt = {
 static struct core_writer *
 trace_new(struct core_out *out, const struct core_wopts *o)
 {
-	struct core_writer *w = core_xcalloc(1, sizeof(*w));
+	struct wr_trace *t = core_xcalloc(1, sizeof(*t));
 
-	core_writer_base_init(w, &trace_vt, out, o);
-	return w;
+	core_writer_base_init(&t->base, &trace_vt, out, o);
+	return &t->base;
 }
 
 struct core_writer *

@@ -114,9 +114,13 @@ core_xform_set(struct core_xform *x, const char *assign,
 
 	if (eq == NULL || eq == assign)
 		return arg_error(err, "'%s' is not NAME=EXPRESSION", assign);
+	while (*assign == ' ')
+		assign++;
 	nl = (size_t)(eq - assign);
 	while (nl && assign[nl - 1] == ' ')
 		nl--;
+	if (nl == 0)
+		return arg_error(err, "'%s' is not NAME=EXPRESSION", assign);
 	if ((e = core_expr_compile(eq + 1, err)) == NULL)
 		return -1;
 	s = add(x, SET);

@@ -88,7 +88,7 @@ testing "--allowed-lateness keeps a window open past its end" \
 
 testing "--late FILE writes late records with a reason" \
 	"stream-source -t t input | stream-window -T 10s --late late.ndjson >/dev/null; cat late.ndjson" \
-	'{"t":"2026-01-01T00:00:05Z","late_reason":"late: window ends 2026-01-01T00:00:10Z, closed at watermark"}' \
+	'{"t":"2026-01-01T00:00:05Z","late_reason":"late: window ends 2026-01-01T00:00:10Z, watermark was 2026-01-01T00:00:12Z"}' \
 	'{"t":"2026-01-01T00:00:01Z"}
 {"t":"2026-01-01T00:00:12Z"}
 {"t":"2026-01-01T00:00:05Z"}
@@ -136,10 +136,10 @@ testing "windowed results cascade: max of per-key counts per window" \
 
 testing "usage: exactly one kind of window" \
 	"stream-window -T 10s -S 5s 2>&1; echo rc=\$?; stream-window 2>&1; echo rc=\$?" \
-	"stream-window: give one of --tumbling, --hopping, --session, --count
+	"stream-window: give one of --tumbling, --hopping, --session, --count, --until
 Try 'stream-window --help' for more information.
 rc=2
-stream-window: say which windows: --tumbling, --hopping, --session or --count
+stream-window: say which windows: --tumbling, --hopping, --session, --count or --until
 Try 'stream-window --help' for more information.
 rc=2"
 
