@@ -93,9 +93,7 @@ struct join {
 	struct core_timer reload_timer;
 	struct core_value *kv, *kt;
 	struct core_buf kb;
-	struct core_value *vals;
-	size_t capvals;
-	const struct core_schema *tshape_in, *tshape_out, *tshape_table;
+	struct core_join_shaper shaper;
 	/* stream mode */
 	struct core_joinop *op;
 	struct core_feed feeds[2];
@@ -266,7 +264,6 @@ load_table(struct join *j, int first)
 	core_lookup_free(j->table);
 	j->table = t;
 	j->table_st = st;
-	j->tshape_in = NULL;
 	if (j->stats || !first)
 		core_warnx("%s: %zu rows, %.1f MB (%zu bytes a row)%s",
 		    j->table_path, core_lookup_rows(t),
@@ -303,53 +300,12 @@ reload_tick(struct core_loop *l, void *ctx)
 static void
 enrich(struct join *j, const struct core_rec *r, const struct core_rec *t)
 {
-	const struct core_schema *ts = t ? t->schema :
-	    core_lookup_schema(j->table);
 	struct core_rec o;
-	size_t i, ln = r->schema->n;
 
-	if (j->tshape_in != r->schema || j->tshape_table != ts) {
-		/* Left names, then the table's, prefixed where they clash. */
-		const struct core_sym **f = core_xcalloc(ln + ts->n + 1,
-		    sizeof(*f));
-		struct core_buf b = CORE_BUF_INIT;
-		size_t k;
-
-		memcpy(f, r->schema->f, ln * sizeof(*f));
-		for (i = 0; i < ts->n; i++) {
-			const struct core_sym *name = ts->f[i];
-
-			for (;;) {
-				for (k = 0; k < ln + i; k++)
-					if (f[k] == name)
-						break;
-				if (k == ln + i)
-					break;
-				core_buf_reset(&b);
-				core_buf_addstr(&b, j->o.prefix);
-				core_buf_add(&b, name->name, name->len);
-				name = core_sym_intern(b.p, b.len);
-			}
-			f[ln + i] = name;
-		}
-		j->tshape_out = core_schema_intern(f, (uint32_t)(ln + ts->n));
-		j->tshape_in = r->schema;
-		j->tshape_table = ts;
-		free(f);
-		core_buf_release(&b);
-	}
-	if (j->tshape_out == NULL)
+	if (core_join_row(&j->shaper, NULL, r, core_lookup_schema(j->table), t,
+	    &o) < 0)
 		return;
-	if (ln + ts->n > j->capvals)
-		j->vals = core_xgrow(j->vals, &j->capvals, ln + ts->n + 1,
-		    sizeof(*j->vals));
-	memcpy(j->vals, r->v, ln * sizeof(*j->vals));
-	for (i = 0; i < ts->n; i++)
-		j->vals[ln + i] = t ? t->v[i] : core_v_null();
-	o = *r;
-	o.schema = j->tshape_out;
-	o.v = j->vals;
-	core_rec_touch(&o);
+	o.time = r->time;
 	core_writer_rec(j->t.w, &o);
 }
 
@@ -524,6 +480,8 @@ main(int argc, char **argv)
 	j->kt = core_xcalloc(j->lkey.n + 1, sizeof(*j->kt));
 	core_buf_init(&j->kb);
 	if (j->table_path) {
+		core_join_shaper_init(&j->shaper, &j->lkey, &j->rkey,
+		    j->o.prefix);
 		load_table(j, 1);
 		core_loop_timer(j->t.loop, &j->reload_timer, core_now_mono() +
 		    200000000, reload_tick, j);

@@ -41,11 +41,6 @@ struct kstate {
 	void *user;
 };
 
-/* The output shape of a (left schema, right schema) pair. */
-struct shape {
-	const struct core_schema *l, *r, *out;
-};
-
 struct core_joinop {
 	struct core_joinop_opts o;
 	struct core_writer *out;
@@ -62,10 +57,7 @@ struct core_joinop {
 	uint64_t seq;
 	size_t held, peak;
 	const struct core_schema *last[2];
-	struct shape shapes[16];
-	unsigned nextshape;
-	struct core_value *vals;
-	size_t capvals;
+	struct core_join_shaper shaper;
 	int ended;
 };
 
@@ -185,47 +177,131 @@ exp_del(struct core_joinop *j, struct stored *s)
 
 /* ---- output -------------------------------------------------------------------- */
 
-static const struct core_schema *
-shape_of(struct core_joinop *j, const struct core_schema *l,
+void
+core_join_shaper_init(struct core_join_shaper *sh,
+    const struct core_keyspec *lkey, const struct core_keyspec *rkey,
+    const char *prefix)
+{
+	memset(sh, 0, sizeof(*sh));
+	sh->lkey = lkey;
+	sh->rkey = rkey;
+	sh->prefix = prefix;
+}
+
+void
+core_join_shaper_release(struct core_join_shaper *sh)
+{
+	unsigned x;
+
+	for (x = 0; x < 16; x++) {
+		free(sh->s[x].rpos);
+		free(sh->s[x].shared);
+	}
+	free(sh->vals);
+}
+
+/* The left field that right field name shares as a key, or -1. */
+static int32_t
+shared_key(const struct core_join_shaper *sh, const struct core_schema *l,
+    const struct core_sym *name)
+{
+	size_t x, i, n = sh->lkey && sh->rkey ? sh->rkey->n : 0;
+	int key = name == sh->also[0] || name == sh->also[1];
+
+	for (x = 0; !key && x < n && x < sh->lkey->n; x++) {
+		const char *rn = sh->rkey->names[x];
+
+		key = strlen(rn) == name->len && memcmp(rn, name->name,
+		    name->len) == 0 && strcmp(rn, sh->lkey->names[x]) == 0;
+	}
+	for (i = 0; key && i < l->n; i++)
+		if (l->f[i] == name)
+			return (int32_t)i;
+	return -1;
+}
+
+static const struct core_join_shape *
+shape_of(struct core_join_shaper *sh, const struct core_schema *l,
     const struct core_schema *r)
 {
+	struct core_join_shape *s;
 	const struct core_sym **f;
-	const struct core_schema *s;
 	struct core_buf b = CORE_BUF_INIT;
-	size_t i, k, n = l->n + r->n;
+	size_t i, k, n = l->n;
 	unsigned x;
 
 	for (x = 0; x < 16; x++)
-		if (j->shapes[x].l == l && j->shapes[x].r == r)
-			return j->shapes[x].out;
-	f = core_xcalloc(n + 1, sizeof(*f));
+		if (sh->s[x].l == l && sh->s[x].r == r && sh->s[x].out)
+			return &sh->s[x];
+	s = &sh->s[sh->next++ % 16];
+	free(s->rpos);
+	free(s->shared);
+	s->rpos = core_xcalloc(r->n + 1, sizeof(*s->rpos));
+	s->shared = core_xcalloc(r->n + 1, 1);
+	f = core_xcalloc(l->n + r->n + 1, sizeof(*f));
 	memcpy(f, l->f, l->n * sizeof(*f));
 	for (i = 0; i < r->n; i++) {
 		const struct core_sym *name = r->f[i];
+		int32_t at = shared_key(sh, l, name);
 
-		/* A right name that clashes gets the prefix, as often as it
-		 * takes to be new. */
+		if (at >= 0) {
+			s->rpos[i] = at;
+			s->shared[i] = 1;
+			continue;
+		}
 		for (;;) {
-			for (k = 0; k < l->n + i; k++)
+			for (k = 0; k < n; k++)
 				if (f[k] == name)
 					break;
-			if (k == l->n + i)
+			if (k == n)
 				break;
 			core_buf_reset(&b);
-			core_buf_addstr(&b, j->o.prefix);
+			core_buf_addstr(&b, sh->prefix);
 			core_buf_add(&b, name->name, name->len);
 			name = core_sym_intern(b.p, b.len);
 		}
-		f[l->n + i] = name;
+		s->rpos[i] = (int32_t)n;
+		f[n++] = name;
 	}
-	s = core_schema_intern(f, (uint32_t)n);
+	s->l = l;
+	s->r = r;
+	s->out = core_schema_intern(f, (uint32_t)n);
 	free(f);
 	core_buf_release(&b);
-	x = j->nextshape++ % 16;
-	j->shapes[x].l = l;
-	j->shapes[x].r = r;
-	j->shapes[x].out = s;
 	return s;
+}
+
+int
+core_join_row(struct core_join_shaper *sh, const struct core_schema *ls,
+    const struct core_rec *l, const struct core_schema *rs,
+    const struct core_rec *r, struct core_rec *o)
+{
+	const struct core_join_shape *s;
+	size_t i;
+
+	if (l)
+		ls = l->schema;
+	if (r)
+		rs = r->schema;
+	if (ls == NULL)
+		ls = core_schema_empty();
+	if (rs == NULL)
+		rs = core_schema_empty();
+	s = shape_of(sh, ls, rs);
+	if (s->out == NULL)
+		return -1;
+	if (s->out->n + 1 > sh->capvals)
+		sh->vals = core_xgrow(sh->vals, &sh->capvals, s->out->n + 1,
+		    sizeof(*sh->vals));
+	for (i = 0; i < ls->n; i++)
+		sh->vals[i] = l ? l->v[i] : core_v_null();
+	for (i = 0; i < rs->n; i++)
+		if (!s->shared[i] || l == NULL)
+			sh->vals[s->rpos[i]] = r ? r->v[i] : core_v_null();
+	memset(o, 0, sizeof(*o));
+	o->schema = s->out;
+	o->v = sh->vals;
+	return 0;
 }
 
 /* Writes left joined with right; either may be NULL (outer rows). */
@@ -233,32 +309,11 @@ static void
 emit(struct core_joinop *j, const struct core_rec *l, const struct core_rec *r,
     int64_t time)
 {
-	const struct core_schema *ls = l ? l->schema : j->last[0];
-	const struct core_schema *rs = r ? r->schema : j->last[1];
 	struct core_rec o;
-	size_t i, ln, rn;
 
-	if (ls == NULL)
-		ls = core_schema_empty();
-	if (rs == NULL)
-		rs = core_schema_empty();
-	ln = ls->n;
-	rn = rs->n;
-	if (ln + rn > j->capvals)
-		j->vals = core_xgrow(j->vals, &j->capvals, ln + rn + 1,
-		    sizeof(*j->vals));
-	for (i = 0; i < ln; i++)
-		j->vals[i] = l ? l->v[i] : core_v_null();
-	for (i = 0; i < rn; i++)
-		j->vals[ln + i] = r ? r->v[i] : core_v_null();
-	o.schema = shape_of(j, ls, rs);
-	if (o.schema == NULL)
+	if (core_join_row(&j->shaper, j->last[0], l, j->last[1], r, &o) < 0)
 		return;
-	o.v = j->vals;
 	o.time = time;
-	o.raw = NULL;
-	o.rawlen = 0;
-	o.raw_n = 0;
 	core_writer_rec(j->out, &o);
 }
 
@@ -554,6 +609,11 @@ core_joinop_new(const struct core_joinop_opts *o, struct core_writer *out)
 	j->fend.sym = o->end;
 	j->fend.idx = -1;
 	j->wm[0] = j->wm[1] = j->wm_out = CORE_WM_MIN;
+	core_join_shaper_init(&j->shaper, o->lkey, o->rkey, j->o.prefix);
+	if (o->kind == CORE_JOIN_WINDOW) {
+		j->shaper.also[0] = o->start;
+		j->shaper.also[1] = o->end;
+	}
 	return j;
 }
 
@@ -586,7 +646,7 @@ core_joinop_free(struct core_joinop *j)
 	free(j->heap);
 	free(j->kv);
 	free(j->kt);
-	free(j->vals);
+	core_join_shaper_release(&j->shaper);
 	core_buf_release(&j->kb);
 	free(j);
 }

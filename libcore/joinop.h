@@ -28,6 +28,41 @@ struct core_join_bound {
 	struct core_evtime *field;
 };
 
+/*
+ * The shape of joined rows: the left fields, then the right's.  A right
+ * key field whose partner left key field has the same name is not
+ * repeated (the two are equal by text, as in SQL's JOIN ... USING), nor
+ * are the fields in also (window bounds of a windowed join); in
+ * a row without a left record it fills that left field instead.  A right
+ * name that clashes gets the prefix, as often as it takes to be new.
+ * Shapes of recent schema pairs are cached.
+ */
+struct core_join_shaper {
+	const struct core_keyspec *lkey, *rkey;
+	const char *prefix;
+	const struct core_sym *also[2];  /* shared by both sides too */
+	struct core_join_shape {
+		const struct core_schema *l, *r, *out;
+		int32_t *rpos;          /* right field i: position in out */
+		unsigned char *shared;  /* right field i is a shared key */
+	} s[16];
+	unsigned next;
+	struct core_value *vals;
+	size_t capvals;
+};
+
+void core_join_shaper_init(struct core_join_shaper *sh,
+    const struct core_keyspec *lkey, const struct core_keyspec *rkey,
+    const char *prefix);
+void core_join_shaper_release(struct core_join_shaper *sh);
+/* Fills o (schema, values; time and raw cleared) with l joined with r;
+ * either record may be NULL with its schema given (an outer row).
+ * Values are borrowed; o is good until the next call.  Returns -1 if the
+ * joined schema is too wide. */
+int core_join_row(struct core_join_shaper *sh, const struct core_schema *ls,
+    const struct core_rec *l, const struct core_schema *rs,
+    const struct core_rec *r, struct core_rec *o);
+
 struct core_joinop_opts {
 	enum core_join_kind kind;
 	int outer;                       /* CORE_JOIN_LEFT | CORE_JOIN_RIGHT */
