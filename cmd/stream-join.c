@@ -22,7 +22,7 @@
 enum {
 	OPT_TABLE = CORE_OPT_TOOL, OPT_ON, OPT_TYPE, OPT_PREFIX, OPT_RIGHT,
 	OPT_LWHERE, OPT_RWHERE, OPT_WITHIN, OPT_WINDOWED, OPT_TTL,
-	OPT_MAXBUF, OPT_STATS, OPT_NOINFER, OPT_START, OPT_END
+	OPT_MAXBUF, OPT_STATS, OPT_NOINFER, OPT_START, OPT_END, OPT_EMIT
 };
 
 static const struct core_opt options[] = {
@@ -48,6 +48,9 @@ static const struct core_opt options[] = {
 	  "(expires, expires+1m)", NULL },
 	{ OPT_WINDOWED, 0, "windowed", NULL, "windowed join: both sides carry "
 	  "the same windows (stream-window); match within a window", NULL },
+	{ OPT_EMIT, 0, "emit", "match|close", "windowed join: each result as "
+	  "soon as its pair is complete (default), or all of a window's when "
+	  "it closes", "match close" },
 	{ OPT_TTL, 0, "ttl", "DUR", "regular join: keep each record DUR of "
 	  "event time, then forget it (unmatched ones of an outer side come "
 	  "out then)", NULL },
@@ -84,6 +87,7 @@ struct join {
 	struct core_joinop_opts o;
 	struct core_evtime lof, hif;
 	int has_within;
+	int emit_set;
 	int stats;
 	int no_infer;
 	uint64_t max_buffer;
@@ -106,6 +110,8 @@ static struct join J;
 
 static const char *
 type_words[] = { "inner", "left", "right", "full", NULL };
+static const char *
+emit_words[] = { "match", "close", NULL };
 
 static void
 parse_on(struct join *j, const char *arg)
@@ -179,6 +185,11 @@ on_opt(int id, const char *arg, void *ctx)
 		break;
 	case OPT_PREFIX:
 		j->o.prefix = arg;
+		break;
+	case OPT_EMIT:
+		j->o.emit_close = core_arg_word("--emit", arg,
+		    emit_words)[0] == 'c';
+		j->emit_set = 1;
 		break;
 	case OPT_RIGHT:
 		j->right_path = arg;
@@ -329,6 +340,8 @@ table_rec(struct join *j, const struct core_rec *r)
 static void
 side_rec(struct join *j, int side, const struct core_rec *r)
 {
+	/* A late record (behind its side's watermark) is counted in
+	 * the summary, as stream-window counts its late ones. */
 	if (core_joinop_push(j->op, side, r) < 0)
 		core_die(CORE_EXIT_DATA, "more than %llu records held "
 		    "(--max-buffer): one input is far ahead of the other in "
@@ -370,6 +383,8 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 	case CORE_EV_CLOSE:
 		if (j->table)
 			core_writer_close(j->t.w, &ev->win);
+		else
+			core_joinop_close(j->op, &ev->win);
 		break;
 	case CORE_EV_BARRIER:
 		core_writer_barrier(j->t.w, ev->barrier);
@@ -389,6 +404,8 @@ finish(struct join *j)
 	if (j->op) {
 		core_joinop_wm(j->op, 0, CORE_WM_MAX);
 		core_joinop_wm(j->op, 1, CORE_WM_MAX);
+		core_report_count(&j->t.rep, "late",
+		    core_joinop_late(j->op, 0) + core_joinop_late(j->op, 1));
 		if (j->stats)
 			core_warnx("state: peak %zu records held",
 			    core_joinop_peak(j->op));
@@ -462,6 +479,8 @@ main(int argc, char **argv)
 		core_usage_error("--within and --windowed do not go together");
 	if (j->has_within)
 		j->o.kind = CORE_JOIN_INTERVAL;
+	if (j->emit_set && j->o.kind != CORE_JOIN_WINDOW)
+		core_usage_error("--emit goes with --windowed");
 	if (j->table_path && (j->has_within || j->o.kind != CORE_JOIN_REGULAR
 	    || j->o.ttl))
 		core_usage_error("--table joins each record on arrival: no "
@@ -489,6 +508,7 @@ main(int argc, char **argv)
 		j->o.lkey = &j->lkey;
 		j->o.rkey = &j->rkey;
 		j->o.max_buffer = (size_t)j->max_buffer;
+		j->o.one_input = j->lw != NULL;
 		j->op = core_joinop_new(&j->o, j->t.w);
 	}
 	j->nfeeds = j->right_path ? 2 : 1;

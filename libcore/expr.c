@@ -403,6 +403,69 @@ done:
 	lx->tlen = (size_t)(p - lx->ts);
 }
 
+/* ---- interval literals ---------------------------------------------------- */
+
+/* SQL's unit words and the duration units they stand for. */
+static const struct {
+	const char *word;
+	const char *unit;
+} unit_words[] = {
+	{ "nanosecond", "ns" }, { "microsecond", "us" },
+	{ "millisecond", "ms" }, { "second", "s" }, { "sec", "s" },
+	{ "minute", "m" }, { "min", "m" }, { "hour", "h" }, { "day", "d" },
+	{ "week", "w" },
+};
+
+/* The unit for word (singular or plural, any case), or NULL. */
+static const char *
+unit_word(const char *w, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < sizeof(unit_words) / sizeof(unit_words[0]); i++) {
+		k = strlen(unit_words[i].word);
+		if ((n == k || (n == k + 1 && (w[k] == 's' || w[k] == 'S'))) &&
+		    strncasecmp(w, unit_words[i].word, k) == 0)
+			return unit_words[i].unit;
+	}
+	return NULL;
+}
+
+/*
+ * An interval literal: a duration ("90s", "1h30m", "-5m"), or SQL's words
+ * with spaces ("1 second", "2 hours 30 minutes", "5 MINUTE"), largest
+ * unit first.
+ */
+static int
+sql_interval(const char *s, int64_t *ns, const char **err)
+{
+	struct core_buf b = CORE_BUF_INIT;
+	const char *p = s;
+	int rc;
+
+	while (*p) {
+		if (*p == ' ' || *p == '\t') {
+			p++;
+		} else if (isalpha((unsigned char)*p)) {
+			const char *w = p, *u;
+
+			while (isalpha((unsigned char)*p))
+				p++;
+			u = unit_word(w, (size_t)(p - w));
+			if (u)
+				core_buf_addstr(&b, u);
+			else
+				core_buf_add(&b, w, (size_t)(p - w));
+		} else {
+			core_buf_add(&b, p, 1);
+			p++;
+		}
+	}
+	rc = core_dur_parse(core_buf_str(&b), 1, ns, err);
+	core_buf_release(&b);
+	return rc;
+}
+
 /* ---- parser --------------------------------------------------------------- */
 
 struct parser {
@@ -698,13 +761,31 @@ parse_primary(struct parser *ps)
 			}
 			n = mk(ps, OP_LIT, at);
 			if (kind == T_INTERVAL) {
-				if (core_dur_parse(ps->lx.str.p, 1, &ns, &err) <
-				    0) {
-					lex_fail(&ps->lx, ps->lx.ts, "bad interval "
-					    "'%s' (%s)", ps->lx.str.p, err);
+				char *lit = core_xstrdup(ps->lx.str.p);
+				const char *lat = ps->lx.ts;
+
+				next(&ps->lx);
+				if (ps->lx.t == T_IDENT && unit_word(ps->lx.str.p,
+				    ps->lx.str.len)) {
+					/* INTERVAL '5' MINUTE */
+					size_t m = strlen(lit);
+
+					lit = core_xrealloc(lit, m +
+					    ps->lx.str.len + 2);
+					lit[m] = ' ';
+					memcpy(lit + m + 1, ps->lx.str.p,
+					    ps->lx.str.len + 1);
+					next(&ps->lx);
+				}
+				if (sql_interval(lit, &ns, &err) < 0) {
+					lex_fail(&ps->lx, lat, "bad interval "
+					    "'%s' (%s)", lit, err);
+					free(lit);
 					return NULL;
 				}
+				free(lit);
 				n->lit = core_v_int(ns);
+				return n;
 			} else {
 				core_timefmt_init(&tf, "auto");
 				if (core_time_parse(&tf, ps->lx.str.p,

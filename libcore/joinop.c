@@ -41,8 +41,23 @@ struct kstate {
 	void *user;
 };
 
+/* A match of a windowed join waiting for its window to close. */
+struct pending {
+	struct stored *l, *r;
+	int64_t end;
+	uint64_t seq;
+};
+
 struct core_joinop {
 	struct core_joinop_opts o;
+	struct pending *pend;      /* min-heap by (end, seq) */
+	size_t npend, cappend;
+	uint64_t late[2];
+	struct close {
+		struct core_window w;
+		int copies;
+	} *closes;                 /* windowed: punctuation to pass on */
+	size_t ncloses, capcloses;
 	struct core_writer *out;
 	struct held *buf;          /* min-heap by (time, side, seq) */
 	size_t nbuf, capbuf;
@@ -173,6 +188,55 @@ exp_del(struct core_joinop *j, struct stored *s)
 		exp_fix(j, i);
 	}
 	s->hidx = NONE;
+}
+
+static int
+pend_less(const struct pending *a, const struct pending *b)
+{
+	if (a->end != b->end)
+		return a->end < b->end;
+	return a->seq < b->seq;
+}
+
+static void
+pend_push(struct core_joinop *j, struct stored *l, struct stored *r,
+    int64_t end)
+{
+	size_t i;
+
+	j->pend = core_xgrow(j->pend, &j->cappend, j->npend + 1,
+	    sizeof(*j->pend));
+	i = j->npend++;
+	j->pend[i].l = l;
+	j->pend[i].r = r;
+	j->pend[i].end = end;
+	j->pend[i].seq = j->seq++;
+	while (i > 0 && pend_less(&j->pend[i], &j->pend[(i - 1) / 2])) {
+		struct pending t = j->pend[i];
+
+		j->pend[i] = j->pend[(i - 1) / 2];
+		j->pend[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static struct pending
+pend_pop(struct core_joinop *j)
+{
+	struct pending top = j->pend[0], last = j->pend[--j->npend];
+	size_t i = 0, c;
+
+	while ((c = 2 * i + 1) < j->npend) {
+		if (c + 1 < j->npend && pend_less(&j->pend[c + 1], &j->pend[c]))
+			c++;
+		if (!pend_less(&j->pend[c], &last))
+			break;
+		j->pend[i] = j->pend[c];
+		i = c;
+	}
+	if (j->npend)
+		j->pend[i] = last;
+	return top;
 }
 
 /* ---- output -------------------------------------------------------------------- */
@@ -355,13 +419,25 @@ stored_remove(struct core_joinop *j, struct stored *s)
 	}
 }
 
-/* Stored records no later record can match: outer rows, then gone. */
+/* Stored records no later record can match: outer rows, then gone.
+ * Matches held for their window's close come out first. */
 static void
 expire(struct core_joinop *j, int64_t upto)
 {
-	while (j->nheap && j->heap[0]->expiry <= upto) {
-		struct stored *s = j->heap[0];
+	for (;;) {
+		int p = j->npend && j->pend[0].end <= upto;
+		int h = j->nheap && j->heap[0]->expiry <= upto;
+		struct stored *s;
 
+		if (p && (!h || j->pend[0].end <= j->heap[0]->expiry)) {
+			struct pending x = pend_pop(j);
+
+			emit(j, x.l->r, x.r->r, x.end - 1);
+			continue;
+		}
+		if (!h)
+			break;
+		s = j->heap[0];
 		if (!s->matched && (j->o.outer & (s->side ? CORE_JOIN_RIGHT :
 		    CORE_JOIN_LEFT))) {
 			if (s->side == 0)
@@ -441,7 +517,10 @@ take(struct core_joinop *j, struct core_rec *r, int side)
 
 		if (side == 0 ? matches(j, s, o->r->time) :
 		    matches(j, o, r->time)) {
-			if (side == 0)
+			if (j->o.emit_close && j->o.kind == CORE_JOIN_WINDOW)
+				pend_push(j, side ? o : s, side ? s : o,
+				    j->kt[1].u.i);
+			else if (side == 0)
 				emit(j, r, o->r, r->time);
 			else
 				emit(j, o->r, r, r->time);
@@ -474,6 +553,56 @@ take(struct core_joinop *j, struct core_rec *r, int side)
 	k->list[side][k->n[side]++] = s;
 	if (s->expiry != INT64_MAX)
 		exp_push(j, s);
+}
+
+/* Window-close punctuation, once per window, after the window's
+ * results: when both inputs have closed it (a window one side never
+ * closes passes at the end) and processing has passed its end. */
+static void
+pass_closes(struct core_joinop *j, int64_t w)
+{
+	int need = j->o.one_input ? 1 : 2;
+	size_t i, m = 0;
+
+	for (i = 0; i < j->ncloses; i++) {
+		struct close *c = &j->closes[i];
+
+		if (w != CORE_WM_MAX && (c->w.end > w || c->copies < need))
+			j->closes[m++] = *c;
+		else
+			core_writer_close(j->out, &c->w);
+	}
+	j->ncloses = m;
+}
+
+void
+core_joinop_close(struct core_joinop *j, const struct core_window *cw)
+{
+	size_t i;
+
+	if (j->o.kind != CORE_JOIN_WINDOW || j->ended)
+		return;
+	for (i = 0; i < j->ncloses; i++)
+		if (j->closes[i].w.start == cw->start &&
+		    j->closes[i].w.end == cw->end) {
+			j->closes[i].copies++;
+			if (cw->retain > j->closes[i].w.retain)
+				j->closes[i].w.retain = cw->retain;
+			pass_closes(j, j->wm[0] < j->wm[1] ? j->wm[0] :
+			    j->wm[1]);
+			return;
+		}
+	/* Kept in (end, start) order; few are open at once. */
+	j->closes = core_xgrow(j->closes, &j->capcloses, j->ncloses + 1,
+	    sizeof(*j->closes));
+	for (i = j->ncloses; i > 0 && (j->closes[i - 1].w.end > cw->end ||
+	    (j->closes[i - 1].w.end == cw->end && j->closes[i - 1].w.start >
+	    cw->start)); i--)
+		j->closes[i] = j->closes[i - 1];
+	j->closes[i].w = *cw;
+	j->closes[i].copies = 1;
+	j->ncloses++;
+	pass_closes(j, j->wm[0] < j->wm[1] ? j->wm[0] : j->wm[1]);
 }
 
 static void
@@ -542,6 +671,7 @@ advance(struct core_joinop *j)
 	} else {
 		expire(j, w);
 	}
+	pass_closes(j, w);
 	/* On: held back to the earliest record still waiting, and to just
 	 * before the next expiry when outer rows may come from it. */
 	f = w;
@@ -549,6 +679,8 @@ advance(struct core_joinop *j)
 		f = j->buf[0].r->time;
 	if (j->o.outer && j->nheap && j->heap[0]->expiry - 1 < f)
 		f = j->heap[0]->expiry - 1;
+	if (j->npend && j->pend[0].end - 1 < f)
+		f = j->pend[0].end - 1;
 	if (f > j->wm_out) {
 		j->wm_out = f;
 		core_writer_wm(j->out, f);
@@ -558,6 +690,12 @@ advance(struct core_joinop *j)
 int
 core_joinop_push(struct core_joinop *j, int side, const struct core_rec *r)
 {
+	if (r->time < j->wm[side]) {
+		/* Behind its side's watermark: what it could match may be
+		 * gone and its results would be late downstream. */
+		j->late[side]++;
+		return 1;
+	}
 	if (j->o.max_buffer && j->held >= j->o.max_buffer)
 		return -1;
 	buf_push(j, core_rec_copy(r), side);
@@ -576,6 +714,12 @@ core_joinop_wm(struct core_joinop *j, int side, int64_t wm)
 	if (j->wm[0] == CORE_WM_MAX && j->wm[1] == CORE_WM_MAX)
 		j->ended = 1;
 	advance(j);
+}
+
+uint64_t
+core_joinop_late(const struct core_joinop *j, int side)
+{
+	return j->late[side];
 }
 
 size_t
@@ -644,6 +788,8 @@ core_joinop_free(struct core_joinop *j)
 	core_kmap_free(j->keys, kstate_free);
 	free(j->buf);
 	free(j->heap);
+	free(j->pend);
+	free(j->closes);
 	free(j->kv);
 	free(j->kt);
 	core_join_shaper_release(&j->shaper);

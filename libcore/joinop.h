@@ -70,8 +70,10 @@ struct core_joinop_opts {
 	struct core_join_bound lo, hi;   /* interval: right in [lo, hi] */
 	int64_t ttl;                     /* regular (and field lo): 0 none */
 	const char *prefix;              /* for right names that clash */
-	int emit_close;                  /* window: results at window end */
+	int emit_close;                  /* window: matches at window close,
+	                                    stamped end - 1 */
 	size_t max_buffer;               /* records held, both sides */
+	int one_input;                   /* both sides from one stream */
 	const struct core_sym *start, *end;
 };
 
@@ -91,9 +93,17 @@ struct core_joinop_opts {
 struct core_joinop *core_joinop_new(const struct core_joinop_opts *o,
     struct core_writer *out);
 void core_joinop_free(struct core_joinop *j);
-/* side 0 left, 1 right.  Returns -1 when max_buffer would be exceeded. */
+/* side 0 left, 1 right.  Returns 0, 1 for a record behind its side's
+ * watermark (late: dropped and counted), or -1 when max_buffer would be
+ * exceeded. */
 int core_joinop_push(struct core_joinop *j, int side,
     const struct core_rec *r);
+/* Window-close punctuation from an input: a windowed join passes it on
+ * once, when both inputs have closed the window, after its results;
+ * other kinds drop it, as their results do not stay within the inputs'
+ * windows. */
+void core_joinop_close(struct core_joinop *j, const struct core_window *cw);
+uint64_t core_joinop_late(const struct core_joinop *j, int side);
 /* A side's watermark; CORE_WM_MAX: that side has ended. */
 void core_joinop_wm(struct core_joinop *j, int side, int64_t wm);
 /* Records held: buffered and stored, for --stats and the bound. */

@@ -80,6 +80,13 @@ Test(expr, literals)
 	EQ("5m", "300000000000");
 	EQ("250ms", "250000000");
 	EQ("INTERVAL '1h30m'", "5400000000000");
+	/* SQL's spellings of intervals. */
+	EQ("INTERVAL '1 second'", "1000000000");
+	EQ("INTERVAL '2 hours 30 minutes'", "9000000000000");
+	EQ("interval '1 nanosecond'", "1");
+	EQ("INTERVAL '5' MINUTE", "300000000000");
+	EQ("INTERVAL '-3 Days'", "-259200000000000");
+	EQ("t - INTERVAL '1 ms' < t", "true");
 	EQ("TIMESTAMP '2026-01-01T00:00:00Z'", "\"2026-01-01T00:00:00Z\"");
 }
 
@@ -320,6 +327,8 @@ Test(expr, parse_errors_point_at_the_column)
 	EQ("s ~ '('", "ERROR 1:7: bad regular expression: missing closing "
 	    "parenthesis");
 	EQ("5x", "ERROR 1:1: bad number or duration '5x' (unknown unit)");
+	EQ("i + INTERVAL '1 fortnight'", "ERROR 1:14: bad interval "
+	    "'1 fortnight' (unknown unit)");
 	EQ("", "ERROR 1:1: expected a value at the end");
 	EQ("CASE WHEN 1 THEN 2", "ERROR 1:19: expected END at the end");
 	EQ("i\n AND\n (", "ERROR 3:3: expected a value at the end");

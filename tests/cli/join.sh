@@ -135,6 +135,38 @@ testing "windowed join (same 5 s window) = sqlite" \
 	 cmp got want && wc -l < got" \
 	"$(sqlite3 -csv "$D/db" "$SQL_WIN" | wc -l)"
 
+testing "windowed join, --emit close: the same pairs, each stamped at its window's end" \
+	"sqlite3 -csv $D/db \"$SQL_WIN\" > want
+	 stream-window -T 5s $D/click.frames > cw.frames
+	 stream-window -T 5s $D/imp.frames | stream-join -k id -R cw.frames --windowed --emit close > o.frames
+	 stream-filter -w \"event_time() <> window_end - interval '1 ns'\" -o ndjson o.frames | wc -l
+	 $OUT o.frames | sort -t, -k1,1n -k2,2n > got
+	 cmp got want && wc -l < got" \
+	"0
+$(sqlite3 -csv "$D/db" "$SQL_WIN" | wc -l)"
+
+SQL_CASCADE="select l.t / 5000 * 5000, l.id, count(*) from e l join e r on l.id = r.id and l.kind = 'imp'
+	and r.kind = 'click' and l.t / 5000 = r.t / 5000 group by 1, 2 order by 1, 2;"
+testing "a windowed join cascades into stream-agg per window = sqlite" \
+	"sqlite3 -csv $D/db \"$SQL_CASCADE\" > want
+	 stream-window -T 5s $D/click.frames > cw.frames
+	 stream-window -T 5s $D/imp.frames | stream-join -k id -R cw.frames --windowed | stream-agg -g id count |
+	   stream-sink -o csv --no-header --time-format epoch_ms -k window_start,id,count | sort -t, -k1,1n -k2,2n > got
+	 cmp got want && wc -l < got" \
+	"$(sqlite3 -csv "$D/db" "$SQL_CASCADE" | wc -l)"
+
+# The left stays open: the first window's count must come out when both
+# sides have closed the window, not at the end of input.
+testing "window-close punctuation passes through the join: results while the input is open" \
+	"printf '{\"t\":1500,\"id\":1}\\n{\"t\":2500,\"id\":1}\\n{\"t\":7500,\"id\":1}\\n' | stream-source -t t:epoch_ms | stream-window -T 5s > r.frames
+	 (printf '{\"t\":1000,\"id\":1}\\n{\"t\":6000,\"id\":1}\\n'; $W 1 out && echo early > seen) |
+	   stream-source -t t:epoch_ms | stream-window -T 5s | stream-join -k id -R r.frames --windowed |
+	   stream-agg -g id count | stream-sink -o csv --no-header --time-format epoch_s -k window_start,id,count > out
+	 cat seen out" \
+	'early
+0,1,2
+5,1,1'
+
 SQL_LEFT="select l.n, r.n from e l left join e r on l.id = r.id and r.kind = 'click'
 	and r.t between l.t - 500 and l.t + 2000 where l.kind = 'imp' order by 1, 2;"
 testing "left outer interval join = sqlite LEFT JOIN" \
@@ -161,6 +193,14 @@ testing "full outer: the key is shown once, filled from the right side when the 
 	'record 1970-01-01T00:00:02Z {"t":2000,"id":2,"a":2,"right_t":1500,"b":1}
 record 1970-01-01T00:00:02Z {"t":1000,"id":1,"a":1,"right_t":null,"b":null}
 record 1970-01-01T00:00:03.500Z {"t":null,"id":3,"a":null,"right_t":2500,"b":2}'
+
+testing "a record behind its side's watermark is late: dropped and counted, not joined" \
+	"printf '{\"t\":1000,\"id\":1,\"r\":1}\\n{\"t\":5500,\"id\":1,\"r\":2}\\n' | stream-source -t t:epoch_ms > r.frames
+	 printf '{\"t\":5000,\"id\":1}\\n{\"t\":1000,\"id\":1}\\n{\"t\":6000,\"id\":1}\\n' | stream-source -t t:epoch_ms --watermark-step 0 |
+	   stream-join -k id -R r.frames -W -1s,+1s -o ndjson 2>err; cat err" \
+	'{"t":5000,"id":1,"right_t":5500,"r":2}
+{"t":6000,"id":1,"right_t":5500,"r":2}
+stream-join: 1 record dropped (1 late)'
 
 testing "more than --max-buffer records held is an error naming the bound" \
 	"stream-join -k id -R $D/click.frames --max-buffer 10 $D/imp.frames >/dev/null 2>err; echo rc=\$?; cut -c1-62 err" \
