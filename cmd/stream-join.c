@@ -326,7 +326,7 @@ table_rec(struct join *j, const struct core_rec *r)
 	struct core_rec *const *rows = NULL;
 	size_t n = 0, i;
 
-	core_key_get(&j->lkey, r, j->kv);
+	core_key_vals(&j->lkey, r, j->kv);
 	if (core_key_text(j->kv, j->lkey.n, j->kt, &j->kb) == 0)
 		rows = core_lookup_get(j->table, j->kt, &n);
 	for (i = 0; i < n; i++)

@@ -294,10 +294,12 @@ shape_of(struct core_join_shaper *sh, const struct core_schema *l,
 	size_t i, k, n = l->n;
 	unsigned x;
 
+	if (sh->hit && sh->hit->l == l && sh->hit->r == r)
+		return sh->hit;
 	for (x = 0; x < 16; x++)
 		if (sh->s[x].l == l && sh->s[x].r == r && sh->s[x].out)
-			return &sh->s[x];
-	s = &sh->s[sh->next++ % 16];
+			return sh->hit = &sh->s[x];
+	s = sh->hit = &sh->s[sh->next++ % 16];
 	free(s->rpos);
 	free(s->shared);
 	s->rpos = core_xcalloc(r->n + 1, sizeof(*s->rpos));
@@ -483,7 +485,7 @@ take(struct core_joinop *j, struct core_rec *r, int side)
 		j->kt[1] = *ve;
 		off = 2;
 	}
-	core_key_get(ks, r, j->kv);
+	core_key_vals(ks, r, j->kv);
 	if (core_key_text(j->kv, n, j->kt + off, &j->kb) < 0) {
 		/* A NULL key joins nothing; an outer side keeps it. */
 		if (j->o.outer & (side ? CORE_JOIN_RIGHT : CORE_JOIN_LEFT)) {

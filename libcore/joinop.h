@@ -45,7 +45,7 @@ struct core_join_shaper {
 		const struct core_schema *l, *r, *out;
 		int32_t *rpos;          /* right field i: position in out */
 		unsigned char *shared;  /* right field i is a shared key */
-	} s[16];
+	} s[16], *hit;
 	unsigned next;
 	struct core_value *vals;
 	size_t capvals;

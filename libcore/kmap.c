@@ -7,6 +7,7 @@
 
 #include "libcore/buf.h"
 #include "libcore/cli.h"
+#include "libcore/fmt.h"
 #include "libcore/hash.h"
 #include "libcore/xalloc.h"
 
@@ -47,8 +48,8 @@ core_key_hash(const struct core_value *vals, size_t n)
 	return h;
 }
 
-uint64_t
-core_key_get(struct core_keyspec *k, const struct core_rec *r,
+void
+core_key_vals(struct core_keyspec *k, const struct core_rec *r,
     struct core_value *vals)
 {
 	size_t i;
@@ -58,6 +59,13 @@ core_key_get(struct core_keyspec *k, const struct core_rec *r,
 
 		vals[i] = v ? *v : core_v_null();
 	}
+}
+
+uint64_t
+core_key_get(struct core_keyspec *k, const struct core_rec *r,
+    struct core_value *vals)
+{
+	core_key_vals(k, r, vals);
 	return core_key_hash(vals, k->n);
 }
 
@@ -269,33 +277,48 @@ int
 core_key_text(const struct core_value *in, size_t n, struct core_value *out,
     struct core_buf *b)
 {
-	size_t i, *off = n ? core_xcalloc(n, sizeof(*off)) : NULL;
+	size_t i, stack[8], *off = n <= 8 ? stack : core_xcalloc(n,
+	    sizeof(*off));
 	double d;
 
 	core_buf_reset(b);
 	for (i = 0; i < n; i++) {
 		const struct core_value *v = &in[i];
 
-		off[i] = b->len;
-		if (v->type == CORE_NULL) {
-			free(off);
+		off[i] = (size_t)-1;
+		switch (v->type) {
+		case CORE_NULL:
+			if (off != stack)
+				free(off);
 			return -1;
-		}
-		if (v->type == CORE_DOUBLE) {
-			char num[CORE_DBL_BUFSZ];
-
-			d = core_value_double(v);
-			if (d >= -9.2e18 && d <= 9.2e18 && d == (double)(int64_t)d)
-				core_buf_addf(b, "%lld", (long long)(int64_t)d);
-			else
-				core_buf_add(b, num, core_double_format(d, num));
+		case CORE_STR:
+			out[i] = *v;    /* its own text, borrowed */
 			continue;
+		case CORE_DOUBLE:
+			off[i] = b->len;
+			d = core_value_double(v);
+			if (d >= -9.2e18 && d <= 9.2e18 && d == (double)(int64_t)d) {
+				char num[24];
+
+				core_buf_add(b, num, (size_t)(core_fmt_i64(num,
+				    (int64_t)d) - num));
+			} else {
+				char num[CORE_DBL_BUFSZ];
+
+				core_buf_add(b, num, core_double_format(d, num));
+			}
+			break;
+		default:
+			off[i] = b->len;
+			core_value_text(b, v);
+			break;
 		}
-		core_value_text(b, v);
+		out[i].len = (uint32_t)(b->len - off[i]);
 	}
 	for (i = 0; i < n; i++)
-		out[i] = core_v_str(b->p ? b->p + off[i] : "", (i + 1 < n ?
-		    off[i + 1] : b->len) - off[i]);
-	free(off);
+		if (off[i] != (size_t)-1)
+			out[i] = core_v_str(b->p ? b->p + off[i] : "", out[i].len);
+	if (off != stack)
+		free(off);
 	return 0;
 }

@@ -27,6 +27,9 @@ void core_keyspec_release(struct core_keyspec *k);
 uint64_t core_key_get(struct core_keyspec *k, const struct core_rec *r,
     struct core_value *vals);
 uint64_t core_key_hash(const struct core_value *vals, size_t n);
+/* The values alone, not hashed (for keys hashed after core_key_text). */
+void core_key_vals(struct core_keyspec *k, const struct core_rec *r,
+    struct core_value *vals);
 /* Compares key tuples with core_value_cmp, field by field. */
 int core_key_cmp(const struct core_value *a, const struct core_value *b,
     size_t n);

@@ -7,17 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcore/arena.h"
 #include "libcore/buf.h"
 #include "libcore/dec.h"
 #include "libcore/xalloc.h"
 
+/* A key's rows: most keys have one, kept inline. */
 struct rows {
+	struct core_rec *one;
 	struct core_rec **r;
 	size_t n, cap;
 };
 
 struct core_lookup {
 	struct core_kmap *map;
+	struct core_arena rows_mem;  /* the rows, in file order */
 	const struct core_schema *schema;
 	size_t rows;
 	size_t bytes;
@@ -45,11 +49,8 @@ static void
 rows_free(void *user)
 {
 	struct rows *rs = user;
-	size_t i;
 
-	for (i = 0; i < rs->n; i++)
-		core_rec_free(rs->r[i]);
-	free(rs->r);
+	free(rs->r);    /* the rows themselves are in the arena */
 }
 
 struct core_lookup *
@@ -76,6 +77,7 @@ core_lookup_load(const char *path, struct core_keyspec *key, int no_infer,
 	t = core_xcalloc(1, sizeof(*t));
 	t->nkeys = key->n;
 	t->map = core_kmap_new(key->n, sizeof(struct rows));
+	core_arena_init(&t->rows_mem);
 	kv = core_xcalloc(key->n + 1, sizeof(*kv));
 	kt = core_xcalloc(key->n + 1, sizeof(*kt));
 	for (;;) {
@@ -103,7 +105,7 @@ core_lookup_load(const char *path, struct core_keyspec *key, int no_infer,
 		}
 		if (k != CORE_EV_REC)
 			continue;
-		core_key_get(key, &ev.rec, kv);
+		core_key_vals(key, &ev.rec, kv);
 		if (core_key_text(kv, key->n, kt, &kb) < 0) {
 			snprintf(err, errn, "%s:%llu: no value for the key '%s'",
 			    path, (unsigned long long)ev.line, key->names[0]);
@@ -113,11 +115,20 @@ core_lookup_load(const char *path, struct core_keyspec *key, int no_infer,
 		{
 			struct rows *rs = core_kmap_get(t->map,
 			    core_key_hash(kt, key->n), kt, &created);
-			struct core_rec *c = core_rec_copy(&ev.rec);
+			struct core_rec *c = core_arena_alloc(&t->rows_mem,
+			    sizeof(*c));
 
-			rs->r = core_xgrow(rs->r, &rs->cap, rs->n + 1,
-			    sizeof(*rs->r));
-			rs->r[rs->n++] = c;
+			core_rec_copy_to(c, &ev.rec, &t->rows_mem);
+			if (rs->n == 0) {
+				rs->one = c;
+			} else {
+				rs->r = core_xgrow(rs->r, &rs->cap, rs->n + 1,
+				    sizeof(*rs->r));
+				if (rs->n == 1)
+					rs->r[0] = rs->one;
+				rs->r[rs->n] = c;
+			}
+			rs->n++;
 			if (t->schema == NULL)
 				t->schema = c->schema;
 			t->rows++;
@@ -152,6 +163,7 @@ core_lookup_free(struct core_lookup *t)
 	if (t == NULL)
 		return;
 	core_kmap_free(t->map, rows_free);
+	core_arena_release(&t->rows_mem);
 	free(t);
 }
 
@@ -163,7 +175,9 @@ core_lookup_get(struct core_lookup *t, const struct core_value *keys,
 	    keys);
 
 	*n = rs ? rs->n : 0;
-	return rs ? rs->r : NULL;
+	if (rs == NULL)
+		return NULL;
+	return rs->n == 1 ? &rs->one : rs->r;
 }
 
 const struct core_schema *
