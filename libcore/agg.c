@@ -664,7 +664,7 @@ core_acc_result(const struct core_accspec *a, void *st, int64_t wstart,
 				break;
 			}
 			/* Rank floor(q * n), clamped (Miller's definition). */
-			qsort(p->v, p->n, sizeof(*p->v), dbl_cmp);
+			core_sort(p->v, p->n, sizeof(*p->v), dbl_cmp);
 			k = (size_t)(a->q * (double)p->n);
 			if (k >= p->n)
 				k = p->n - 1;
@@ -688,7 +688,7 @@ core_acc_result(const struct core_accspec *a, void *st, int64_t wstart,
 				e[i].v = core_kmap_keys(t->counts, all[i]);
 				e[i].n = *(uint64_t *)all[i];
 			}
-			qsort(e, n, sizeof(*e), top_cmp);
+			core_sort(e, n, sizeof(*e), top_cmp);
 			core_buf_addc(&b, '[');
 			for (i = 0; i < n && i < a->topn; i++) {
 				core_buf_addstr(&b, i ? ",{\"value\":" :

@@ -179,7 +179,7 @@ emit_window(struct core_aggop *a, struct window *w, int dirty_only)
 		group_new(a, w, core_key_hash(NULL, 0), NULL)->dirty = 1;
 	all = core_kmap_all(w->groups, &n);
 	sort_window = w;
-	qsort(all, n, sizeof(*all), group_cmp);
+	core_sort(all, n, sizeof(*all), group_cmp);
 	for (i = 0; i < n; i++) {
 		struct group *g = all[i];
 
@@ -352,7 +352,7 @@ core_aggop_every(struct core_aggop *a)
 
 	cur_op = a;
 
-	qsort(all, n, sizeof(*all), window_end_cmp);
+	core_sort(all, n, sizeof(*all), window_end_cmp);
 	for (i = 0; i < n; i++)
 		if (!((struct window *)all[i])->closed)
 			emit_window(a, all[i], 1);
@@ -380,7 +380,7 @@ core_aggop_wm(struct core_aggop *a, int64_t wm)
 	a->ended = 1;
 	/* End of input: every window closes, by end, as if punctuated. */
 	all = core_kmap_all(a->windows, &n);
-	qsort(all, n, sizeof(*all), window_end_cmp);
+	core_sort(all, n, sizeof(*all), window_end_cmp);
 	for (i = 0; i < n; i++) {
 		struct window *w = all[i];
 

@@ -349,7 +349,7 @@ dwin_close(struct core_dedupop *d, struct dwin *w)
 		es[i] = *(struct entry **)all[i];
 	sort_w = w;
 	sort_n = d->nkeys;
-	qsort(es, n, sizeof(*es), key_cmp);
+	core_sort(es, n, sizeof(*es), key_cmp);
 	for (i = 0; i < n; i++) {
 		if (d->o.last)
 			emit_last(d, es[i]);
@@ -407,7 +407,7 @@ core_dedupop_wm(struct core_dedupop *d, int64_t wm)
 
 		/* End of input: windows that never saw a close, then the
 		 * unwindowed keys still open. */
-		qsort(all, n, sizeof(*all), dwin_end_cmp);
+		core_sort(all, n, sizeof(*all), dwin_end_cmp);
 		for (i = 0; i < n; i++)
 			dwin_close(d, all[i]);
 		free(all);

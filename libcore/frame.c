@@ -675,7 +675,8 @@ core_frame_decode(struct core_frame_dec *d, const unsigned char *p,
 		 * starts with its own header and declares its own schemas. */
 		d->header_seen = 0;
 		d->seen_end = 1;
-		memset(d->map, 0, d->capmap * sizeof(*d->map));
+		if (d->map)
+			memset(d->map, 0, d->capmap * sizeof(*d->map));
 		ev->kind = CORE_EV_END;
 		return total;
 	default:

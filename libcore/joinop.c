@@ -379,7 +379,8 @@ emit(struct core_joinop *j, const struct core_rec *l, const struct core_rec *r,
 
 	if (core_join_row(&j->shaper, j->last[0], l, j->last[1], r, &o) < 0)
 		return;
-	o.time = time;
+	/* Never behind a watermark already written. */
+	o.time = time < j->wm_out ? j->wm_out : time;
 	core_writer_rec(j->out, &o);
 }
 
@@ -442,10 +443,15 @@ expire(struct core_joinop *j, int64_t upto)
 		s = j->heap[0];
 		if (!s->matched && (j->o.outer & (s->side ? CORE_JOIN_RIGHT :
 		    CORE_JOIN_LEFT))) {
+			/* Stamped when no match was possible any more, but
+			 * never before the record itself was decided. */
+			int64_t at = s->expiry - 1 > s->r->time ?
+			    s->expiry - 1 : s->r->time;
+
 			if (s->side == 0)
-				emit(j, s->r, NULL, s->expiry - 1);
+				emit(j, s->r, NULL, at);
 			else
-				emit(j, NULL, s->r, s->expiry - 1);
+				emit(j, NULL, s->r, at);
 		}
 		stored_remove(j, s);
 	}
@@ -467,6 +473,7 @@ take(struct core_joinop *j, struct core_rec *r, int side)
 	struct kstate *k;
 	struct stored *s;
 	size_t n = ks->n, i, off = 0;
+	int64_t lo = 0, hi = 0;
 	int created;
 
 	expire(j, r->time);
@@ -498,6 +505,19 @@ take(struct core_joinop *j, struct core_rec *r, int side)
 		j->held--;
 		return;
 	}
+	if (j->o.kind == CORE_JOIN_INTERVAL && side == 0) {
+		lo = bound(&j->o.lo, r);
+		hi = bound(&j->o.hi, r);
+		if (lo == INT64_MIN || hi == INT64_MIN) {
+			/* No time in a bound field: it matches nothing, so an
+			 * outer side has its row now, as for a NULL key. */
+			if (j->o.outer & CORE_JOIN_LEFT)
+				emit(j, r, NULL, r->time);
+			core_rec_free(r);
+			j->held--;
+			return;
+		}
+	}
 	k = core_kmap_get(j->keys, core_key_hash(j->kt, j->nk), j->kt,
 	    &created);
 	if (created)
@@ -508,10 +528,8 @@ take(struct core_joinop *j, struct core_rec *r, int side)
 	s->seq = j->seq++;
 	s->k = k;
 	s->hidx = NONE;
-	if (j->o.kind == CORE_JOIN_INTERVAL && side == 0) {
-		s->lo = bound(&j->o.lo, r);
-		s->hi = bound(&j->o.hi, r);
-	}
+	s->lo = lo;
+	s->hi = hi;
 	/* Pairs with every stored record of the other side, in arrival
 	 * order; the result's time is this record's (the later one). */
 	for (i = 0; i < k->n[!side]; i++) {

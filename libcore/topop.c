@@ -195,7 +195,7 @@ emit_window(struct core_topop *t, struct window *w, int dirty_only)
 	void **all = core_kmap_all(w->parts, &n);
 
 	sort_w = w;
-	qsort(all, n, sizeof(*all), part_cmp);
+	core_sort(all, n, sizeof(*all), part_cmp);
 	for (i = 0; i < n; i++)
 		if (!dirty_only || ((struct part *)all[i])->dirty)
 			emit_part(t, w, all[i]);
@@ -305,7 +305,7 @@ core_topop_wm(struct core_topop *t, int64_t wm)
 	if (wm == CORE_WM_MAX) {
 		t->ended = 1;
 		all = core_kmap_all(t->windows, &n);
-		qsort(all, n, sizeof(*all), window_end_cmp);
+		core_sort(all, n, sizeof(*all), window_end_cmp);
 		for (i = 0; i < n; i++) {
 			emit_window(t, all[i], 0);
 			window_drop(t, all[i]);
@@ -328,7 +328,7 @@ core_topop_every(struct core_topop *t)
 
 	cur = t;
 	all = core_kmap_all(t->windows, &n);
-	qsort(all, n, sizeof(*all), window_end_cmp);
+	core_sort(all, n, sizeof(*all), window_end_cmp);
 	for (i = 0; i < n; i++)
 		emit_window(t, all[i], 1);
 	free(all);

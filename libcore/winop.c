@@ -500,7 +500,7 @@ session_wm(struct core_winop *w, int64_t wm)
 		out[n++] = p;
 	}
 	sort_op = w;
-	qsort(out, n, sizeof(*out), closing_cmp);
+	core_sort(out, n, sizeof(*out), closing_cmp);
 	for (i = 0; i < n; i++) {
 		struct keystate *k;
 
@@ -629,7 +629,7 @@ count_end(struct core_winop *w)
 	void **all = core_kmap_all(w->keys, &n);
 
 	sort_op = w;
-	qsort(all, n, sizeof(*all), keyed_cmp);
+	core_sort(all, n, sizeof(*all), keyed_cmp);
 	for (i = 0; i < n; i++) {
 		struct keystate *k = all[i];
 

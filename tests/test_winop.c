@@ -258,6 +258,8 @@ Test(aggop, unwindowed_groups_sorted_at_end)
 	    "record 1970-01-01T00:00:02Z {\"k\":\"c\",\"count\":1,\"sum_v\":4}\n"
 	    "watermark +inf\n");
 	core_aggop_free(a);
+	for (size_t x = 0; x < 2; x++)
+		core_accspec_release(&acc[x]);
 	core_keyspec_release(&g);
 	sink_close(&k);
 }
@@ -282,6 +284,8 @@ Test(aggop, update_mode_is_a_changelog_and_having_filters)
 	    "record 1970-01-01T00:00:03Z {\"n\":3}\n"
 	    "watermark +inf\n");
 	core_aggop_free(a);
+	for (size_t x = 0; x < 1; x++)
+		core_accspec_release(&acc[x]);
 	core_expr_free(hv);
 	sink_close(&k);
 }
@@ -348,6 +352,8 @@ Test(aggop, windows_emit_at_close_and_empty_ones_count_zero)
 	    "\"we\":\"1970-01-01T00:00:20Z\",\"count\":0}\n"
 	    "close [1970-01-01T00:00:10Z, 1970-01-01T00:00:20Z)\n");
 	core_aggop_free(a);
+	for (size_t x = 0; x < 1; x++)
+		core_accspec_release(&acc[x]);
 	sink_close(&k);
 }
 
@@ -374,6 +380,8 @@ Test(aggop, retained_window_reemits_changed_rows)
 	/* a did not change: not repeated. */
 	cr_expect_eq(strstr(strstr(t, "close"), "\"k\":\"a\""), NULL, "%s", t);
 	core_aggop_free(a);
+	for (size_t x = 0; x < 1; x++)
+		core_accspec_release(&acc[x]);
 	core_keyspec_release(&g);
 	sink_close(&k);
 }
