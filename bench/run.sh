@@ -481,3 +481,17 @@ r "load at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)$busy"
 
 cat "$report"
 say "report kept in bench/out/report.txt"
+
+# ---- window/agg and filter benchmarks -----------------------------------
+# bench/window.sh and bench/filter.sh (BENCH_ONLY=window, filter) append
+# their sections to the report and print them; a harness failure in
+# either makes run.sh fail.
+st=0
+for s in window filter; do
+	want "$s" || continue
+	BIN=$BIN BENCH_REPORT=$report sh "$here/$s.sh" || {
+		say "bench/$s.sh failed"
+		st=1
+	}
+done
+exit $st
