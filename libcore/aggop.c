@@ -127,8 +127,10 @@ build_row(struct core_aggop *a, struct window *w, struct group *g,
 	}
 	/* A result's event time: its window's end - 1 ns, so that cascaded
 	 * windows put it in the same window; unwindowed, the latest event
-	 * time of its group. */
-	if (core_recb_finish(&a->rb, out, w->windowed ? w->end - 1 : g->tmax)
+	 * time of its group, but never less than the last watermark passed
+	 * on, so that it is never late downstream. */
+	if (core_recb_finish(&a->rb, out, w->windowed ? w->end - 1 :
+	    g->tmax > a->wm ? g->tmax : a->wm)
 	    < 0)
 		return 0;
 	if (a->o.having && !core_expr_test(a->o.having, out))

@@ -223,6 +223,8 @@ emit_last(struct core_dedupop *d, struct entry *e)
 
 	if (e->end != INT64_MAX)
 		o.time = e->end - 1;
+	if (o.time < d->wm_out)
+		o.time = d->wm_out;    /* the whole stream's last: at the end */
 	core_writer_rec(d->out, &o);
 }
 

@@ -37,6 +37,7 @@ struct core_topop {
 	uint64_t seq;
 	struct core_value *vals;
 	size_t capvals;
+	int64_t wm;                /* the last watermark passed on */
 	int ended;
 };
 
@@ -95,15 +96,6 @@ rank_cmp(struct core_topop *t, const struct core_rec *a,
 	return 0;
 }
 
-/* The rank of row i (1-based, RANK semantics). */
-static size_t
-rank_of(struct core_topop *t, struct part *p, size_t i)
-{
-	while (i > 0 && rank_cmp(t, p->rows[i - 1].r, p->rows[i].r) == 0)
-		i--;
-	return i + 1;
-}
-
 static void
 part_free(void *user)
 {
@@ -145,11 +137,16 @@ window_get(struct core_topop *t, int windowed, int64_t s, int64_t e)
 static void
 emit_part(struct core_topop *t, struct window *w, struct part *p)
 {
-	size_t i;
+	size_t i, rank = 1;
 
 	for (i = 0; i < p->n; i++) {
 		struct core_rec o = *p->rows[i].r;
 		size_t n = o.schema->n;
+
+		/* RANK: a row tied with the one before shares its rank. */
+		if (i > 0 && (!t->o.with_ties || rank_cmp(t, p->rows[i - 1].r,
+		    p->rows[i].r) != 0))
+			rank = i + 1;
 
 		if (t->o.rank) {
 			const struct core_schema *s = core_schema_append(o.schema,
@@ -161,17 +158,17 @@ emit_part(struct core_topop *t, struct window *w, struct part *p)
 				    sizeof(*t->vals));
 			memcpy(t->vals, o.v, n * sizeof(*t->vals));
 			if (s) {
-				t->vals[n] = core_v_int((int64_t)(t->o.with_ties ?
-				    rank_of(t, p, i) : i + 1));
+				t->vals[n] = core_v_int((int64_t)rank);
 				o.schema = s;
 			} else if (at >= 0) {
-				t->vals[at] = core_v_int((int64_t)(t->o.with_ties ?
-				    rank_of(t, p, i) : i + 1));
+				t->vals[at] = core_v_int((int64_t)rank);
 			}
 			o.v = t->vals;
 		}
 		if (w->windowed)
 			o.time = w->end - 1;
+		else if (o.time < t->wm)
+			o.time = t->wm;    /* never behind a watermark passed on */
 		core_writer_rec(t->out, &o);
 	}
 	p->dirty = 0;
@@ -243,9 +240,10 @@ core_topop_push(struct core_topop *t, const struct core_rec *r)
 		else
 			hi = mid;
 	}
-	if (lo >= t->o.n && !(t->o.with_ties && lo > 0 &&
-	    rank_of(t, p, lo - 1) <= t->o.n &&
-	    rank_cmp(t, p->rows[lo - 1].r, r) == 0))
+	/* Past the first n it ranks only by a tie with row n (the rows kept
+	 * past n are all tied with it). */
+	if (lo >= t->o.n && !(t->o.with_ties &&
+	    rank_cmp(t, p->rows[t->o.n - 1].r, r) == 0))
 		return;    /* cannot rank */
 	p->rows = core_xgrow(p->rows, &p->cap, p->n + 1, sizeof(*p->rows));
 	memmove(&p->rows[lo + 1], &p->rows[lo], (p->n - lo) *
@@ -256,9 +254,11 @@ core_topop_push(struct core_topop *t, const struct core_rec *r)
 	/* Drop what fell out: past n, or (with ties) ranked past n. */
 	keep = p->n < t->o.n ? p->n : t->o.n;
 	if (t->o.with_ties)
-		while (keep < p->n && rank_of(t, p, keep) <= t->o.n)
-			keep++;
-	while (p->n > keep)
+		/* Sorted: the rows not tied with row n are all at the end. */
+		while (p->n > keep && rank_cmp(t, p->rows[t->o.n - 1].r,
+		    p->rows[p->n - 1].r) != 0)
+			core_rec_free(p->rows[--p->n].r);
+	while (p->n > keep && !t->o.with_ties)
 		core_rec_free(p->rows[--p->n].r);
 	p->dirty = 1;
 	if (t->o.update && !windowed)
@@ -317,6 +317,8 @@ core_topop_wm(struct core_topop *t, int64_t wm)
 			window_drop(t, t->global);
 		}
 	}
+	if (wm > t->wm && wm != CORE_WM_MAX)
+		t->wm = wm;
 	core_writer_wm(t->out, wm);
 }
 
@@ -344,6 +346,7 @@ core_topop_new(const struct core_topop_opts *o, struct core_writer *out)
 	t->o = *o;
 	t->out = out;
 	t->windows = core_kmap_new(2, sizeof(struct window));
+	t->wm = CORE_WM_MIN;
 	t->kv = core_xcalloc((o->part ? o->part->n : 0) + 1, sizeof(*t->kv));
 	t->fstart.sym = o->start;
 	t->fstart.idx = -1;

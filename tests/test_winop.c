@@ -264,6 +264,34 @@ Test(aggop, unwindowed_groups_sorted_at_end)
 	sink_close(&k);
 }
 
+/* Unwindowed rows come out at the end, stamped with their group's
+ * latest time but never behind the last watermark passed on. */
+Test(aggop, unwindowed_rows_are_never_behind_the_watermark)
+{
+	static const char *const words[] = { "count" };
+	struct core_accspec acc[1];
+	struct core_keyspec g;
+	struct sink k;
+	struct core_aggop *a;
+
+	cr_assert_eq(core_keyspec_init(&g, "k"), 0);
+	sink_open(&k);
+	a = aggop(&k, &g, acc, words, 1, 0, NULL);
+	push(apush, a, 1, "a", 1);
+	push(apush, a, 12, "b", 1);
+	core_aggop_wm(a, 10 * S);
+	core_aggop_wm(a, CORE_WM_MAX);
+	cr_expect_str_eq(sink_text(&k),
+	    "watermark 1970-01-01T00:00:10Z\n"
+	    "record 1970-01-01T00:00:10Z {\"k\":\"a\",\"count\":1}\n"
+	    "record 1970-01-01T00:00:12Z {\"k\":\"b\",\"count\":1}\n"
+	    "watermark +inf\n");
+	core_aggop_free(a);
+	core_accspec_release(&acc[0]);
+	core_keyspec_release(&g);
+	sink_close(&k);
+}
+
 Test(aggop, update_mode_is_a_changelog_and_having_filters)
 {
 	static const char *const words[] = { "n=count" };
@@ -489,6 +517,59 @@ Test(topop, ascending_several_keys_and_n_larger_than_the_input)
 	sink_close(&k);
 }
 
+/* A tie check per row, not per pair: 30000 tied rows take milliseconds
+ * (they took hours when every row walked back over its ties). */
+Test(topop, many_ties_take_linear_work, .timeout = 60)
+{
+	struct core_sortkey *keys;
+	struct sink k;
+	struct core_topop *t;
+	const char *text, *p;
+	size_t n = 0, i;
+
+	sink_open(&k);
+	t = topop(&k, "v", 1, 1, &keys);
+	for (i = 0; i < 30000; i++)
+		push(tpush, t, (double)i, "a", 5);
+	core_topop_every(t);
+	for (text = sink_text(&k), p = text; (p = strstr(p, "\"rank\":1}"));
+	    p++)
+		n++;
+	cr_expect_eq(n, 30000);
+	/* A better row pushes every tie out of the top 1. */
+	push(tpush, t, 30000, "b", 9);
+	core_topop_wm(t, CORE_WM_MAX);
+	text = sink_text(&k);
+	cr_expect_not_null(strstr(text, "{\"k\":\"b\",\"v\":9,\"rank\":1}\n"
+	    "watermark +inf"), "%.200s", text + strlen(text) - 100);
+	core_topop_free(t);
+	free(keys);
+	sink_close(&k);
+}
+
+/* Rows without a window come out at the end (or on --every): stamped no
+ * earlier than the last watermark passed on, so never late downstream. */
+Test(topop, unwindowed_rows_are_never_behind_the_watermark)
+{
+	struct core_sortkey *keys;
+	struct sink k;
+	struct core_topop *t;
+
+	sink_open(&k);
+	t = topop(&k, "v", 1, 0, &keys);
+	push(tpush, t, 1, "a", 5);
+	core_topop_wm(t, 10 * S);
+	push(tpush, t, 12, "b", 1);
+	core_topop_wm(t, CORE_WM_MAX);
+	cr_expect_str_eq(sink_text(&k),
+	    "watermark 1970-01-01T00:00:10Z\n"
+	    "record 1970-01-01T00:00:10Z {\"k\":\"a\",\"v\":5,\"rank\":1}\n"
+	    "watermark +inf\n");
+	core_topop_free(t);
+	free(keys);
+	sink_close(&k);
+}
+
 Test(topop, nulls_rank_last_in_either_direction)
 {
 	struct core_sortkey *keys;
@@ -593,6 +674,29 @@ Test(dedupop, last_within_an_interval_comes_out_when_it_ends)
 	    NULL, "%s", k.text);
 	core_dedupop_wm(d, CORE_WM_MAX);
 	cr_expect_str_eq(vs(&k), "3 4");
+	core_dedupop_free(d);
+	core_keyspec_release(&on);
+	sink_close(&k);
+}
+
+/* The last of a key over the whole stream comes out at the end: never
+ * behind the watermark already passed on. */
+Test(dedupop, last_over_the_whole_stream_is_not_late)
+{
+	struct core_keyspec on;
+	struct sink k;
+	struct core_dedupop *d;
+
+	sink_open(&k);
+	d = dedupop(&k, &on, 1, 0);
+	push(dpush, d, 1, "a", 1);
+	push(dpush, d, 2, "a", 2);
+	core_dedupop_wm(d, 10 * S);
+	core_dedupop_wm(d, CORE_WM_MAX);
+	cr_expect_str_eq(sink_text(&k),
+	    "watermark 1970-01-01T00:00:10Z\n"
+	    "record 1970-01-01T00:00:10Z {\"k\":\"a\",\"v\":2}\n"
+	    "watermark +inf\n");
 	core_dedupop_free(d);
 	core_keyspec_release(&on);
 	sink_close(&k);
