@@ -23,8 +23,8 @@ static const struct core_opt options[] = {
 	  "key (default; out as soon as the watermark passes it) or the latest "
 	  "(out when its scope ends)", "first last" },
 	{ OPT_WITHIN, 'W', "within", "DUR", "a key's scope lasts DUR of event "
-	  "time from its first record (default: its window, or the whole "
-	  "stream)", NULL },
+	  "time from its first record, within its window if it has one "
+	  "(default: its window, or the whole stream)", NULL },
 	{ OPT_START, 0, "start-field", "NAME", "window start field (default "
 	  "window_start)", NULL },
 	{ OPT_END, 0, "end-field", "NAME", "window end field (default "

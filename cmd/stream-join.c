@@ -87,6 +87,8 @@ struct join {
 	struct core_joinop_opts o;
 	struct core_evtime lof, hif;
 	int has_within;
+	int64_t one_wm;            /* one stream, two sides: its watermark */
+	uint64_t one_late;
 	int emit_set;
 	int stats;
 	int no_infer;
@@ -217,6 +219,10 @@ on_opt(int id, const char *arg, void *ctx)
 			lo = core_xmemdup(arg, (size_t)(comma - arg));
 			parse_bound(lo, &j->o.lo, &j->lof);
 			parse_bound(comma + 1, &j->o.hi, &j->hif);
+			if (!j->o.lo.field && !j->o.hi.field &&
+			    j->o.lo.off > j->o.hi.off)
+				core_usage_error("--within: LO (%s) is after HI "
+				    "(%s): nothing could match", lo, comma + 1);
 			free(lo);
 			j->has_within = 1;
 		}
@@ -276,9 +282,10 @@ load_table(struct join *j, int first)
 	j->table = t;
 	j->table_st = st;
 	if (j->stats || !first)
-		core_warnx("%s: %zu rows, %.1f MB (%zu bytes a row)%s",
-		    j->table_path, core_lookup_rows(t),
-		    (double)core_lookup_bytes(t) / 1e6, core_lookup_rows(t) ?
+		core_warnx("%s: %zu row%s, %.1f MB (%zu bytes a row)%s",
+		    j->table_path, core_lookup_rows(t), core_lookup_rows(t) ==
+		    1 ? "" : "s", (double)core_lookup_bytes(t) / 1e6,
+		    core_lookup_rows(t) ?
 		    core_lookup_bytes(t) / core_lookup_rows(t) : 0,
 		    first ? "" : ", reloaded");
 }
@@ -361,7 +368,12 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 		if (j->table) {
 			table_rec(j, &ev->rec);
 		} else if (j->lw || j->rw) {
-			/* One stream, two sides. */
+			/* One stream, two sides; a late record is counted
+			 * once, whichever sides it is on. */
+			if (ev->rec.time < j->one_wm) {
+				j->one_late++;
+				break;
+			}
 			if (j->lw && core_xform_apply(j->lw, &ev->rec, &out))
 				side_rec(j, 0, &ev->rec);
 			if (j->rw && core_xform_apply(j->rw, &ev->rec, &out))
@@ -374,6 +386,8 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 		if (j->table) {
 			core_writer_wm(j->t.w, ev->wm);
 		} else if (j->lw || j->rw) {
+			if (ev->wm > j->one_wm)
+				j->one_wm = ev->wm;
 			core_joinop_wm(j->op, 0, ev->wm);
 			core_joinop_wm(j->op, 1, ev->wm);
 		} else {
@@ -404,8 +418,10 @@ finish(struct join *j)
 	if (j->op) {
 		core_joinop_wm(j->op, 0, CORE_WM_MAX);
 		core_joinop_wm(j->op, 1, CORE_WM_MAX);
-		core_report_count(&j->t.rep, "late",
+		core_report_count(&j->t.rep, "late", j->one_late +
 		    core_joinop_late(j->op, 0) + core_joinop_late(j->op, 1));
+		core_report_count(&j->t.rep, "without window fields",
+		    core_joinop_unwindowed(j->op));
 		if (j->stats)
 			core_warnx("state: peak %zu records held",
 			    core_joinop_peak(j->op));
@@ -462,6 +478,7 @@ main(int argc, char **argv)
 	core_setprogname(argv[0]);
 	j->o.prefix = "right_";
 	j->max_buffer = 10000000;
+	j->one_wm = CORE_WM_MIN;
 	first = core_cli_parse(&cli, argc, argv, &com, on_opt, j);
 	if (argc - first > 1)
 		core_usage_error("one input (the left); the right comes with "
@@ -487,6 +504,10 @@ main(int argc, char **argv)
 		    "--within, --windowed or --ttl");
 	if (j->table_path && (j->o.outer & CORE_JOIN_RIGHT))
 		core_usage_error("--table takes --type inner or left");
+	if (j->o.ttl && (j->o.kind == CORE_JOIN_WINDOW ||
+	    (j->o.kind == CORE_JOIN_INTERVAL && !j->o.lo.field)))
+		core_usage_error("--ttl bounds a regular join, or an interval "
+		    "join whose LO is a field; here state is bounded already");
 	if (j->o.kind == CORE_JOIN_INTERVAL && j->o.lo.field && !j->o.ttl)
 		core_usage_error("--within with a field for LO needs --ttl to "
 		    "bound the right side's state");

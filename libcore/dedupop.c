@@ -264,8 +264,9 @@ take(struct core_dedupop *d, struct core_rec *r)
 		e->user = slot;
 	}
 	/* A new scope starts with r. */
-	e->end = windowed ? w->end : d->o.within ? core_sat_add(r->time,
-	    d->o.within) : INT64_MAX;
+	e->end = d->o.within ? core_sat_add(r->time, d->o.within) : INT64_MAX;
+	if (windowed && w->end < e->end)
+		e->end = w->end;    /* and never past its window */
 	e->seq = d->seq++;
 	core_rec_free(e->cand);
 	e->cand = NULL;
@@ -275,7 +276,7 @@ take(struct core_dedupop *d, struct core_rec *r)
 		core_writer_rec(d->out, r);
 		core_rec_free(r);
 	}
-	if (e->end != INT64_MAX && !windowed)
+	if (e->end != INT64_MAX && (!windowed || e->end < w->end))
 		scope_put(d, e);
 	else
 		scope_del(d, e);

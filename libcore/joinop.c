@@ -53,6 +53,7 @@ struct core_joinop {
 	struct pending *pend;      /* min-heap by (end, seq) */
 	size_t npend, cappend;
 	uint64_t late[2];
+	uint64_t unwindowed;
 	struct close {
 		struct core_window w;
 		int copies;
@@ -484,7 +485,9 @@ take(struct core_joinop *j, struct core_rec *r, int side)
 
 		if (!vs || !ve || vs->type != CORE_TIME || ve->type !=
 		    CORE_TIME) {
-			core_rec_free(r);    /* not windowed: cannot join */
+			/* Not windowed: cannot join; counted, reported. */
+			j->unwindowed++;
+			core_rec_free(r);
 			j->held--;
 			return;
 		}
@@ -734,6 +737,12 @@ core_joinop_wm(struct core_joinop *j, int side, int64_t wm)
 	if (j->wm[0] == CORE_WM_MAX && j->wm[1] == CORE_WM_MAX)
 		j->ended = 1;
 	advance(j);
+}
+
+uint64_t
+core_joinop_unwindowed(const struct core_joinop *j)
+{
+	return j->unwindowed;
 }
 
 uint64_t

@@ -104,6 +104,8 @@ int core_joinop_push(struct core_joinop *j, int side,
  * windows. */
 void core_joinop_close(struct core_joinop *j, const struct core_window *cw);
 uint64_t core_joinop_late(const struct core_joinop *j, int side);
+/* Records of a windowed join without window fields: dropped, counted. */
+uint64_t core_joinop_unwindowed(const struct core_joinop *j);
 /* A side's watermark; CORE_WM_MAX: that side has ended. */
 void core_joinop_wm(struct core_joinop *j, int side, int64_t wm);
 /* Records held: buffered and stored, for --stats and the bound. */

@@ -702,6 +702,45 @@ Test(dedupop, last_over_the_whole_stream_is_not_late)
 	sink_close(&k);
 }
 
+/* A windowed record with -W: its key's scope lasts DUR within the window,
+ * and never past the window's end. */
+Test(dedupop, within_applies_inside_a_window)
+{
+	static const double ts[] = { 1, 2, 4, 9.5, 11 };
+	struct core_keyspec on;
+	struct core_window cw = { 0, 10 * S, CORE_WM_MIN };
+	struct sink k;
+	struct core_dedupop *d;
+	size_t i;
+
+	sink_open(&k);
+	d = dedupop(&k, &on, 0, 2 * S);
+	for (i = 0; i < 5; i++) {
+		struct core_recb b;
+		struct core_rec r;
+		int64_t s0 = ts[i] < 10 ? 0 : 10 * S;
+
+		core_recb_init(&b);
+		core_recb_add(&b, core_sym_str("k"), core_v_str("a", 1));
+		core_recb_add(&b, core_sym_str("v"), core_v_int((int64_t)i + 1));
+		core_recb_add(&b, core_sym_str("ws"), core_v_time(s0));
+		core_recb_add(&b, core_sym_str("we"), core_v_time(s0 + 10 * S));
+		core_recb_finish(&b, &r, (int64_t)(ts[i] * S));
+		core_dedupop_push(d, &r);
+		core_recb_release(&b);
+	}
+	core_dedupop_wm(d, 10 * S);
+	core_dedupop_close(d, &cw);
+	/* 1 opens [1, 3); 2 is in it; 3 (at 4) opens [4, 6); 4 (at 9.5)
+	 * opens [9.5, 10), cut at the window's end; 5 is the next window. */
+	cr_expect_str_eq(vs(&k), "1 3 4");
+	core_dedupop_wm(d, CORE_WM_MAX);
+	cr_expect_str_eq(vs(&k), "1 3 4 5");
+	core_dedupop_free(d);
+	core_keyspec_release(&on);
+	sink_close(&k);
+}
+
 Test(winop, field_windows_take_their_bounds_from_records)
 {
 	struct core_keyspec by;

@@ -202,6 +202,31 @@ testing "a record behind its side's watermark is late: dropped and counted, not 
 {"t":6000,"id":1,"right_t":5500,"r":2}
 stream-join: 1 record dropped (1 late)'
 
+testing "one stream, two sides: a late record is counted once" \
+	"printf '{\"t\":5000,\"id\":1}\\n{\"t\":1000,\"id\":1}\\n{\"t\":6000,\"id\":1}\\n' | stream-source -t t:epoch_ms --watermark-step 0 |
+	   stream-join -k id --left-where true --right-where true -W -1s,+1s -o ndjson 2>err | wc -l; cat err" \
+	'4
+stream-join: 1 record dropped (1 late)'
+
+testing "a windowed join counts records without window fields, never drops them silently" \
+	"printf '{\"t\":1000,\"id\":1}\\n' | stream-source -t t:epoch_ms > plain.frames
+	 printf '{\"t\":1000,\"id\":1}\\n' | stream-source -t t:epoch_ms | stream-window -T 5s > win.frames
+	 stream-join -k id -R win.frames --windowed -t full plain.frames -o ndjson 2>err | wc -l; cat err" \
+	'1
+stream-join: 1 record dropped (1 without window fields)'
+
+testing "usage errors: LO after HI, --ttl where state is bounded already" \
+	"stream-join -k id -R /dev/null -W 5m,-5m /dev/null; echo rc=\$?
+	 stream-join -k id -R /dev/null --windowed --ttl 1m /dev/null; echo rc=\$?
+	 stream-join -k id -R /dev/null -W -1m,1m --ttl 1m /dev/null; echo rc=\$?" \
+	'rc=2
+rc=2
+rc=2'
+
+testing "table size: one row is one row" \
+	"printf 'k,v\\na,1\\n' > t.csv; stream-join -T t.csv -k k --stats /dev/null 2>&1 >/dev/null | cut -d, -f1" \
+	"stream-join: t.csv: 1 row"
+
 testing "more than --max-buffer records held is an error naming the bound" \
 	"stream-join -k id -R $D/click.frames --max-buffer 10 $D/imp.frames >/dev/null 2>err; echo rc=\$?; cut -c1-62 err" \
 	"rc=1
