@@ -672,6 +672,9 @@ csv_needs_quotes(const struct wr_csv *w, const char *s, size_t len)
 	if (len == 0 || s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' ||
 	    s[len - 1] == '\t')
 		return 1;
+	/* A leading U+FEFF would be taken for a byte order mark. */
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		return 1;
 	for (i = 0; i < len; i++)
 		if (w->special[(unsigned char)s[i]])
 			return 1;

@@ -69,6 +69,7 @@ core_dec_free(struct core_dec *d)
 struct dec_frames {
 	struct core_dec base;
 	struct core_frame_dec fd;
+	int dead;    /* after a fatal error: the rest is skipped */
 };
 
 static enum core_ev
@@ -81,9 +82,11 @@ frames_next(struct core_dec *d, struct core_event *ev)
 
 	for (;;) {
 		p = core_input_peek(d->in, &len);
-		if (len == 0 && d->in->eof)
+		if (f->dead)
+			core_input_consume(d->in, len);    /* no frame edge */
+		if ((len == 0 || f->dead) && d->in->eof)
 			return ev->kind = CORE_EV_EOF;
-		if (len == 0)
+		if (len == 0 || f->dead)
 			return ev->kind = CORE_EV_NONE;
 		off = core_input_offset(d->in);
 		ev->kind = CORE_EV_NONE;
@@ -96,8 +99,10 @@ frames_next(struct core_dec *d, struct core_event *ev)
 			ev->off += (uint64_t)off;
 			ev->raw = p;
 			ev->rawlen = n < 256 ? n : 256;
-			if (ev->fatal)
+			if (ev->fatal) {
 				d->in->pos = d->in->len;
+				f->dead = 1;
+			}
 			return CORE_EV_BAD;
 		}
 		if (ev->kind != CORE_EV_NONE)
@@ -219,6 +224,8 @@ auto_next(struct core_dec *d, struct core_event *ev)
 		return core_dec_next(a->inner, ev);
 	}
 	/* NDJSON: '{' after an optional BOM and blank space. */
+	if (len < 3 && !d->in->eof && memcmp(p, "\xef\xbb\xbf", len) == 0)
+		return ev->kind = CORE_EV_NONE;    /* a BOM, split by a read */
 	if (len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
 		i = 3;
 	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||

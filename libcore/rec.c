@@ -124,8 +124,8 @@ core_recb_finish(struct core_recb *b, struct core_rec *r, int64_t time)
 {
 	const struct core_schema *s = b->last;
 
-	if (s == NULL || s->n != b->n ||
-	    memcmp(s->f, b->syms, b->n * sizeof(*b->syms)) != 0) {
+	if (s == NULL || s->n != b->n || (b->n &&
+	    memcmp(s->f, b->syms, b->n * sizeof(*b->syms)) != 0)) {
 		s = core_schema_intern(b->syms, (uint32_t)b->n);
 		if (s == NULL)
 			return -1;

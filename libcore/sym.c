@@ -170,8 +170,8 @@ core_schema_intern(const struct core_sym *const *f, uint32_t n)
 		table_grow(&schemas, schema_hashof);
 	for (i = h & schemas.mask; (s = schemas.slot[i]) != NULL;
 	    i = (i + 1) & schemas.mask) {
-		if (s->hash == h && s->n == n &&
-		    memcmp(s->f, f, n * sizeof(*f)) == 0)
+		if (s->hash == h && s->n == n && (n == 0 ||
+		    memcmp(s->f, f, n * sizeof(*f)) == 0))
 			return s;
 	}
 	if (nschemas >= CORE_MAX_SCHEMAS || !distinct(f, n))

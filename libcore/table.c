@@ -231,8 +231,11 @@ print_run(struct wr_table *t, size_t from, size_t to)
 			t->pnumeric = core_xgrow(t->pnumeric, &t->pcap, nc,
 			    sizeof(*t->pnumeric));
 		}
-		memcpy(t->pwidth, t->width, nc * sizeof(*t->width));
-		memcpy(t->pnumeric, t->numeric, nc * sizeof(*t->numeric));
+		if (nc) {
+			memcpy(t->pwidth, t->width, nc * sizeof(*t->width));
+			memcpy(t->pnumeric, t->numeric, nc *
+			    sizeof(*t->pnumeric));
+		}
 		t->pschema = s;
 	}
 	for (j = 0; j < nc; j++)
