@@ -31,11 +31,14 @@ struct entry {
 	uint64_t seq;
 	struct dwin *w;
 	void *user;
+	int dirty;                 /* last: changed since it came out */
 };
 
 struct dwin {
 	int64_t start, end;
 	int windowed;
+	int closed;                /* out; kept for late updates */
+	int64_t retain;            /* until the watermark reaches this */
 	struct core_kmap *keys;    /* on-key -> struct entry * */
 };
 
@@ -54,6 +57,8 @@ struct core_dedupop {
 	uint64_t seq;
 	uint64_t dropped;
 	int64_t wm, wm_out;
+	size_t nretained;          /* closed windows kept for late updates */
+	int64_t min_retain;
 };
 
 #define NONE ((size_t)-1)
@@ -222,8 +227,8 @@ emit_last(struct core_dedupop *d, struct entry *e)
 	struct core_rec o = *e->cand;
 
 	if (e->end != INT64_MAX)
-		o.time = e->end - 1;
-	if (o.time < d->wm_out)
+		o.time = e->end - 1;    /* a late update's stays in its window */
+	else if (o.time < d->wm_out)
 		o.time = d->wm_out;    /* the whole stream's last: at the end */
 	core_writer_rec(d->out, &o);
 }
@@ -245,11 +250,13 @@ take(struct core_dedupop *d, struct core_rec *r)
 	slot = core_kmap_get(w->keys, h, d->kv, &created);
 	e = *slot;
 	if (!created && r->time < e->end) {
-		/* Within the key's scope: a duplicate, or the newer last. */
+		/* Within the key's scope: a duplicate, or the newer last (a
+		 * late record older than the last is just a duplicate). */
 		d->dropped++;
-		if (d->o.last) {
+		if (d->o.last && r->time >= e->cand->time) {
 			core_rec_free(e->cand);
 			e->cand = r;
+			e->dirty = 1;
 		} else {
 			core_rec_free(r);
 		}
@@ -272,6 +279,7 @@ take(struct core_dedupop *d, struct core_rec *r)
 	e->cand = NULL;
 	if (d->o.last) {
 		e->cand = r;
+		e->dirty = 1;
 	} else {
 		core_writer_rec(d->out, r);
 		core_rec_free(r);
@@ -340,13 +348,21 @@ key_cmp(const void *x, const void *y)
 	    (*(struct entry *const *)y)->user), sort_n);
 }
 
-/* A window's scope ended: its lasts by key, then its keys go. */
+/*
+ * A window's scope ended: its lasts by key (only those that changed, if
+ * it was closed before), then its keys go -- unless retain says late
+ * records may still update it (stream-window --late update): then they
+ * stay, so that a late record is a duplicate or a new last, until the
+ * watermark reaches retain.
+ */
 static void
-dwin_close(struct core_dedupop *d, struct dwin *w)
+dwin_close(struct core_dedupop *d, struct dwin *w, int64_t retain)
 {
 	size_t n, i;
 	void **all = core_kmap_all(w->keys, &n);
 	struct entry **es = core_xcalloc(n + 1, sizeof(*es));
+	int keep = retain != CORE_WM_MIN && retain > d->wm &&
+	    retain != CORE_WM_MAX;
 
 	for (i = 0; i < n; i++)
 		es[i] = *(struct entry **)all[i];
@@ -354,12 +370,26 @@ dwin_close(struct core_dedupop *d, struct dwin *w)
 	sort_n = d->nkeys;
 	core_sort(es, n, sizeof(*es), key_cmp);
 	for (i = 0; i < n; i++) {
-		if (d->o.last)
+		if (d->o.last && es[i]->dirty)
 			emit_last(d, es[i]);
-		entry_forget(d, es[i]);
+		es[i]->dirty = 0;
+		if (!keep)
+			entry_forget(d, es[i]);
 	}
 	free(es);
 	free(all);
+	if (keep) {
+		if (!w->closed)
+			d->nretained++;
+		w->closed = 1;
+		if (retain > w->retain)
+			w->retain = retain;
+		if (w->retain < d->min_retain)
+			d->min_retain = w->retain;
+		return;
+	}
+	if (w->closed)
+		d->nretained--;
 	core_kmap_free(w->keys, NULL);
 	if (w == d->global) {
 		free(w);
@@ -381,7 +411,7 @@ core_dedupop_close(struct core_dedupop *d, const struct core_window *cw)
 	k[1] = core_v_time(cw->end);
 	w = core_kmap_find(d->windows, core_key_hash(k, 2), k);
 	if (w)
-		dwin_close(d, w);
+		dwin_close(d, w, cw->retain);
 	core_writer_close(d->out, cw);
 }
 
@@ -412,10 +442,28 @@ core_dedupop_wm(struct core_dedupop *d, int64_t wm)
 		 * unwindowed keys still open. */
 		core_sort(all, n, sizeof(*all), dwin_end_cmp);
 		for (i = 0; i < n; i++)
-			dwin_close(d, all[i]);
+			dwin_close(d, all[i], CORE_WM_MIN);
 		free(all);
 		if (d->global)
-			dwin_close(d, d->global);
+			dwin_close(d, d->global, CORE_WM_MIN);
+	} else if (d->nretained && d->min_retain <= wm) {
+		size_t n, i;
+		void **all = core_kmap_all(d->windows, &n);
+
+		/* Windows kept for late updates, past their retention. */
+		d->min_retain = INT64_MAX;
+		core_sort(all, n, sizeof(*all), dwin_end_cmp);
+		for (i = 0; i < n; i++) {
+			struct dwin *w = all[i];
+
+			if (!w->closed)
+				continue;
+			if (w->retain <= wm)
+				dwin_close(d, w, CORE_WM_MIN);
+			else if (w->retain < d->min_retain)
+				d->min_retain = w->retain;
+		}
+		free(all);
 	}
 	forward(d);
 }
@@ -441,6 +489,7 @@ core_dedupop_new(const struct core_dedupop_opts *o, struct core_writer *out)
 	d->fend.sym = o->end;
 	d->fend.idx = -1;
 	d->wm = d->wm_out = CORE_WM_MIN;
+	d->min_retain = INT64_MAX;
 	return d;
 }
 

@@ -24,6 +24,8 @@ struct part {
 struct window {
 	int64_t start, end;
 	int windowed;
+	int closed;       /* its rows are out; kept for late updates */
+	int64_t retain;   /* until the watermark reaches this */
 	struct core_kmap *parts;
 };
 
@@ -38,6 +40,8 @@ struct core_topop {
 	struct core_value *vals;
 	size_t capvals;
 	int64_t wm;                /* the last watermark passed on */
+	size_t nretained;          /* closed windows kept for late updates */
+	int64_t min_retain;        /* the earliest of their retentions */
 	int ended;
 };
 
@@ -276,8 +280,24 @@ core_topop_close(struct core_topop *t, const struct core_window *cw)
 	k[1] = core_v_time(cw->end);
 	w = core_kmap_find(t->windows, core_key_hash(k, 2), k);
 	if (w) {
-		emit_window(t, w, 0);
-		window_drop(t, w);
+		/* A re-close (late records updated it): the partitions that
+		 * changed, each as its whole corrected top. */
+		emit_window(t, w, w->closed);
+		if (cw->retain > t->wm && cw->retain != CORE_WM_MIN) {
+			/* stream-window --late update: late records may
+			 * still come until the watermark reaches retain. */
+			if (!w->closed)
+				t->nretained++;
+			w->closed = 1;
+			if (cw->retain > w->retain)
+				w->retain = cw->retain;
+			if (w->retain < t->min_retain)
+				t->min_retain = w->retain;
+		} else {
+			if (w->closed)
+				t->nretained--;
+			window_drop(t, w);
+		}
 	}
 	core_writer_close(t->out, cw);
 }
@@ -307,10 +327,13 @@ core_topop_wm(struct core_topop *t, int64_t wm)
 		all = core_kmap_all(t->windows, &n);
 		core_sort(all, n, sizeof(*all), window_end_cmp);
 		for (i = 0; i < n; i++) {
-			emit_window(t, all[i], 0);
-			window_drop(t, all[i]);
+			struct window *w = all[i];
+
+			emit_window(t, w, w->closed);
+			window_drop(t, w);
 		}
 		free(all);
+		t->nretained = 0;
 		if (t->global) {
 			if (!t->o.update)
 				emit_window(t, t->global, 0);
@@ -319,6 +342,24 @@ core_topop_wm(struct core_topop *t, int64_t wm)
 	}
 	if (wm > t->wm && wm != CORE_WM_MAX)
 		t->wm = wm;
+	if (t->nretained && t->min_retain <= t->wm) {
+		/* Closed windows past their retention go. */
+		all = core_kmap_all(t->windows, &n);
+		t->min_retain = INT64_MAX;
+		for (i = 0; i < n; i++) {
+			struct window *w = all[i];
+
+			if (!w->closed)
+				continue;
+			if (w->retain <= t->wm) {
+				t->nretained--;
+				window_drop(t, w);
+			} else if (w->retain < t->min_retain) {
+				t->min_retain = w->retain;
+			}
+		}
+		free(all);
+	}
 	core_writer_wm(t->out, wm);
 }
 
@@ -347,6 +388,7 @@ core_topop_new(const struct core_topop_opts *o, struct core_writer *out)
 	t->out = out;
 	t->windows = core_kmap_new(2, sizeof(struct window));
 	t->wm = CORE_WM_MIN;
+	t->min_retain = INT64_MAX;
 	t->kv = core_xcalloc((o->part ? o->part->n : 0) + 1, sizeof(*t->kv));
 	t->fstart.sym = o->start;
 	t->fstart.idx = -1;

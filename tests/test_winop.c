@@ -741,6 +741,110 @@ Test(dedupop, within_applies_inside_a_window)
 	sink_close(&k);
 }
 
+/* A record {"k": key, "v": v, "ws", "we"} of window [0, 10 s) at t s. */
+static void
+w10rec(void (*fn)(void *, const struct core_rec *), void *op, double t,
+    const char *key, int64_t v)
+{
+	struct core_recb b;
+	struct core_rec r;
+
+	core_recb_init(&b);
+	core_recb_add(&b, core_sym_str("k"), core_v_str(key, strlen(key)));
+	core_recb_add(&b, core_sym_str("v"), core_v_int(v));
+	core_recb_add(&b, core_sym_str("ws"), core_v_time(0));
+	core_recb_add(&b, core_sym_str("we"), core_v_time(10 * S));
+	core_recb_finish(&b, &r, (int64_t)(t * S));
+	fn(op, &r);
+	core_recb_release(&b);
+}
+
+static void
+dpush_any(void *op, const struct core_rec *r)
+{
+	core_dedupop_push(op, r);
+}
+
+/* stream-window --late update: a closed window is kept until its retain
+ * watermark; a late record re-ranks it and the re-close writes the
+ * corrected top. */
+Test(topop, late_updates_rerank_a_retained_window)
+{
+	struct core_window cw = { 0, 10 * S, 20 * S };
+	struct core_sortkey *keys;
+	struct sink k;
+	struct core_topop *t;
+
+	sink_open(&k);
+	t = topop(&k, "v", 2, 0, &keys);
+	w10rec(tpush, t, 1, "a", 5);
+	w10rec(tpush, t, 2, "b", 7);
+	core_topop_wm(t, 10 * S);
+	core_topop_close(t, &cw);
+	cr_expect_str_eq(ranks(&k), "b:1 a:2");
+	w10rec(tpush, t, 3, "d", 9);    /* late */
+	core_topop_close(t, &cw);
+	cr_expect_str_eq(ranks(&k), "b:1 a:2 d:1 b:2");
+	w10rec(tpush, t, 4, "e", 1);    /* late, ranks nowhere */
+	core_topop_close(t, &cw);
+	core_topop_wm(t, 25 * S);
+	core_topop_wm(t, CORE_WM_MAX);
+	cr_expect_str_eq(ranks(&k), "b:1 a:2 d:1 b:2");
+	core_topop_free(t);
+	free(keys);
+	sink_close(&k);
+}
+
+Test(dedupop, late_records_in_a_retained_window_stay_deduplicated)
+{
+	struct core_window cw = { 0, 10 * S, 20 * S };
+	struct core_keyspec on;
+	struct sink k;
+	struct core_dedupop *d;
+
+	sink_open(&k);
+	d = dedupop(&k, &on, 0, 0);
+	w10rec(dpush_any, d, 1, "a", 1);
+	core_dedupop_wm(d, 10 * S);
+	core_dedupop_close(d, &cw);
+	w10rec(dpush_any, d, 3, "a", 2);    /* late duplicate */
+	w10rec(dpush_any, d, 4, "b", 3);    /* late, a new key */
+	core_dedupop_close(d, &cw);
+	core_dedupop_wm(d, CORE_WM_MAX);
+	cr_expect_str_eq(vs(&k), "1 3");
+	core_dedupop_free(d);
+	core_keyspec_release(&on);
+	sink_close(&k);
+}
+
+Test(dedupop, a_late_newer_last_is_written_at_the_re_close)
+{
+	struct core_window cw = { 0, 10 * S, 20 * S };
+	struct core_keyspec on;
+	struct sink k;
+	struct core_dedupop *d;
+
+	sink_open(&k);
+	d = dedupop(&k, &on, 1, 0);
+	w10rec(dpush_any, d, 1, "a", 1);
+	w10rec(dpush_any, d, 2, "a", 2);
+	core_dedupop_wm(d, 10 * S);
+	core_dedupop_close(d, &cw);
+	cr_expect_str_eq(vs(&k), "2");
+	w10rec(dpush_any, d, 5, "a", 3);      /* late and newer: the last */
+	core_dedupop_close(d, &cw);
+	cr_expect_str_eq(vs(&k), "2 3");
+	w10rec(dpush_any, d, 1.5, "a", 4);    /* late and older: a duplicate */
+	core_dedupop_close(d, &cw);
+	core_dedupop_wm(d, CORE_WM_MAX);
+	cr_expect_str_eq(vs(&k), "2 3");
+	cr_expect_not_null(strstr(k.text, "record 1970-01-01T00:00:09.999999999Z"
+	    " {\"k\":\"a\",\"v\":3"), "%s", k.text);
+	core_dedupop_free(d);
+	core_keyspec_release(&on);
+	sink_close(&k);
+}
+
 Test(winop, field_windows_take_their_bounds_from_records)
 {
 	struct core_keyspec by;
