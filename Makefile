@@ -48,12 +48,12 @@ MANS = $(wildcard man/*.1 man/*.5 man/*.7)
 # Debian packages: to build, to test, and what the benchmarks compare with.
 DEB_BUILD = make gcc libc6-dev pkg-config libcsv-dev libjansson-dev \
 	libcriterion-dev libpcre2-dev
-DEB_TEST = mandoc bash procps zsh sqlite3
+DEB_TEST = mandoc bash procps zsh sqlite3 netcat-openbsd socat python3 bsdextrautils
 DEB_BENCH = jq miller mawk gawk datamash hyperfine sqlite3
 DEB_FUZZ = clang libclang-rt-dev
 
-.PHONY: all deps deps-bench test unit cli check-man demo bench fuzz \
-	install uninstall clean
+.PHONY: all deps deps-bench test unit cli check-man check-examples demo \
+	bench fuzz install uninstall clean
 
 all: $(LIB) $(BINS)
 
@@ -83,7 +83,7 @@ $(UNIT): $(TEST_OBJ) $(LIB)
 
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT)
-	@$(MAKE) --no-print-directory unit cli check-man
+	@$(MAKE) --no-print-directory unit cli check-man check-examples
 
 unit: $(UNIT)
 	$(UNIT) --jobs 2 --short-filename
@@ -93,6 +93,9 @@ cli: all
 
 check-man: all
 	@BIN=$(CURDIR)/$(BUILD)/bin sh tests/check-man.sh $(MANS)
+
+check-examples: all
+	@BIN=$(CURDIR)/$(BUILD)/bin sh tests/check-examples.sh $(MANS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -3,6 +3,7 @@
  * frames, on standard output or in files with rotation. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +15,13 @@
 #include "libcore/dur.h"
 #include "libcore/err.h"
 #include "libcore/feed.h"
+#include "libcore/sock.h"
 #include "libcore/tool.h"
 #include "libcore/xalloc.h"
 
 enum {
 	OPT_OUTPUT = CORE_OPT_TOOL, OPT_APPEND, OPT_ROTATE, OPT_FIELDS,
-	OPT_NOHEADER
+	OPT_NOHEADER, OPT_CONNECT, OPT_LISTEN, OPT_RETRY
 };
 
 static const struct core_opt options[] = {
@@ -34,14 +36,22 @@ static const struct core_opt options[] = {
 	  "this order (comma-separated); missing ones are null", NULL },
 	{ OPT_NOHEADER, 0, "no-header", NULL, "csv, tsv, table: no header "
 	  "line", NULL },
+	{ OPT_CONNECT, 'c', "connect", "ENDPOINT", "send to tcp://HOST:PORT, "
+	  "unix:PATH or udp://HOST:PORT (frames by default; reconnects)",
+	  NULL },
+	{ OPT_LISTEN, 'l', "listen", "ENDPOINT", "serve the stream to every "
+	  "subscriber that connects to tcp://HOST:PORT or unix:PATH (frames "
+	  "by default); input waits while there is none", NULL },
+	{ OPT_RETRY, 0, "retry", "DUR", "with --connect, keep trying to "
+	  "(re)connect for DUR before giving up (default 30s)", NULL },
 	CORE_OPTS_OUTPUT("ndjson csv tsv logfmt lines table trace frames"),
 	CORE_OPTS_COMMON,
 	{ 0, 0, NULL, NULL, NULL, NULL }
 };
 
 static const struct core_cli cli = {
-	"[-o FORMAT] [--output FILE [-a] [--rotate SIZE|DUR]] [-k LIST] "
-	"[options] [FILE ...]",
+	"[-o FORMAT] [--output FILE [-a] [--rotate SIZE|DUR]] "
+	"[-c ENDPOINT | -l ENDPOINT] [-k LIST] [options] [FILE ...]",
 	"Writes records from frames or NDJSON as text (NDJSON by default), on "
 	"standard\noutput or into files.",
 	options, "@file"
@@ -63,6 +73,26 @@ struct sink {
 	int ended;                /* an end-of-stream frame was seen */
 	int sig;
 	struct core_timer stop_timer;
+	/* --connect, --listen */
+	const char *connect, *listen;
+	struct core_endpoint ep;
+	int64_t retry;
+	uint64_t nrec;            /* records written */
+	uint64_t nflushed;        /* of them, handed to the kernel */
+	uint64_t lost;            /* written but not sent (a broken link) */
+	int lfd;
+	struct sub *subs;         /* --listen: subscribers */
+	size_t nsubs;
+	uint64_t nsubs_total;
+	int paused;
+};
+
+/* A subscriber of --listen: its own output and writer (so it gets the
+ * stream header and every schema it needs, whenever it joins). */
+struct sub {
+	struct core_out out;
+	struct core_writer *w;
+	struct sub *next;
 };
 
 static struct sink K;
@@ -122,8 +152,240 @@ on_opt(int id, const char *arg, void *ctx)
 	case OPT_NOHEADER:
 		k->wo.no_header = 1;
 		break;
+	case OPT_CONNECT:
+	case OPT_LISTEN:
+		{
+			char msg[256];
+
+			if (k->connect || k->listen)
+				core_usage_error("one --connect or --listen");
+			if (core_endpoint_parse(&k->ep, arg, msg,
+			    sizeof(msg)) < 0)
+				core_usage_error("%s: %s", id == OPT_CONNECT ?
+				    "--connect" : "--listen", msg);
+			if (id == OPT_LISTEN && k->ep.kind == CORE_EP_UDP)
+				core_usage_error("--listen: tcp:// or unix:, not "
+				    "udp:// (send datagrams with --connect)");
+			*(id == OPT_CONNECT ? &k->connect : &k->listen) = arg;
+		}
+		break;
+	case OPT_RETRY:
+		k->retry = core_arg_dur("--retry", arg, 0);
+		break;
 	}
 	return 0;
+}
+
+/* ---- --connect ----------------------------------------------------------- */
+
+/* Connects, trying again with backoff (0.1 s doubling to 2 s) for up to
+ * --retry; exits 3 when that runs out.  why set: say when it worked after
+ * a failure. */
+static int
+connect_retry(struct sink *k, const char *why)
+{
+	int64_t start = core_now_mono(), wait = 100000000;
+	char err[300];
+	int fd, told = 0;
+
+	for (;;) {
+		fd = core_sock_connect(&k->ep, err, sizeof(err));
+		if (fd >= 0)
+			break;
+		if (core_now_mono() - start >= k->retry || k->sig)
+			core_die(CORE_EXIT_IO, "%s%s", err, k->retry ?
+			    " (gave up after --retry)" : "");
+		if (!told)
+			core_warnx("%s; trying again for up to %llds", err,
+			    (long long)(k->retry / 1000000000));
+		told = 1;
+		{
+			struct timespec ts = { wait / 1000000000,
+				wait % 1000000000 };
+
+			nanosleep(&ts, NULL);
+		}
+		if (wait < 2000000000)
+			wait *= 2;
+	}
+	if (told && why)
+		core_warnx("connected to %s", k->ep.text);
+	return fd;
+}
+
+/*
+ * The link broke (the peer closed it, or reset it): what was buffered is
+ * lost and counted, a new connection gets a new stream (header, schemas),
+ * and writing goes on.  Delivery is at most once: bytes the kernel had
+ * taken but the peer never read are lost too, uncounted.
+ */
+static int
+on_out_error(struct core_tool *t, void *ctx)
+{
+	struct sink *k = ctx;
+	int e = t->out.err;
+	uint64_t n;
+
+	if (!k->connect)
+		return 0;
+	if (k->ep.kind == CORE_EP_UDP) {
+		/* A datagram nobody took (nothing listening: the kernel says
+		 * so on the next send), or too big: lost, counted. */
+		k->lost++;
+		t->out.err = 0;
+		t->out.len = 0;
+		return 1;
+	}
+	n = k->nrec - k->nflushed;
+	k->lost += n;
+	k->nflushed = k->nrec;
+	core_warnx("connection to %s lost (%s); %llu record%s not sent, "
+	    "reconnecting", k->ep.text, strerror(e), (unsigned long long)n,
+	    n == 1 ? "" : "s");
+	close(t->out.fd);
+	t->out.err = 0;
+	t->out.len = 0;
+	core_writer_free(t->w);
+	t->out.fd = connect_retry(k, NULL);
+	t->w = core_writer_new(&t->out, &k->wo);
+	core_warnx("reconnected to %s", k->ep.text);
+	return 1;
+}
+
+/* ---- --listen ------------------------------------------------------------ */
+
+static void on_sub_accept(struct core_loop *l, int fd, int revents,
+    void *ctx);
+static int on_event(struct core_feed *f, struct core_event *ev, void *ctx);
+static void on_eof(struct core_feed *f, void *ctx);
+
+static void
+sub_drop(struct sink *k, struct sub *s, const char *why)
+{
+	struct sub **pp;
+
+	for (pp = &k->subs; *pp && *pp != s; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = s->next;
+	k->nsubs--;
+	if (why && !k->t.com.quiet)
+		core_warnx("%s: subscriber gone (%s)", s->out.name, why);
+	core_writer_free(s->w);
+	s->out.err = 0;
+	s->out.len = 0;
+	close(s->out.fd);
+	core_out_release(&s->out);
+	free(s);
+	if (k->nsubs == 0 && !k->paused) {
+		/* Nobody to write to: the input waits (no record is lost). */
+		k->paused = 1;
+		core_feed_pause(&k->feeds[k->cur]);
+	}
+}
+
+static void
+subs_check(struct sink *k)
+{
+	struct sub *s, *next;
+
+	for (s = k->subs; s; s = next) {
+		next = s->next;
+		if (s->out.err)
+			sub_drop(k, s, strerror(s->out.err));
+	}
+}
+
+static void
+on_sub_accept(struct core_loop *l, int lfd, int revents, void *ctx)
+{
+	struct sink *k = ctx;
+	char peer[160];
+	int fd;
+
+	(void)l;
+	(void)revents;
+	while ((fd = core_sock_accept(lfd, peer, sizeof(peer))) >= 0) {
+		struct sub *s = core_xcalloc(1, sizeof(*s));
+		int fl = fcntl(fd, F_GETFL);
+
+		/* Blocking writes: a slow subscriber slows the stream. */
+		if (fl >= 0)
+			(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+		core_out_init(&s->out, fd, peer);
+		s->w = core_writer_new(&s->out, &k->wo);
+		s->next = k->subs;
+		k->subs = s;
+		k->nsubs++;
+		k->nsubs_total++;
+	}
+	if (k->paused && k->nsubs) {
+		k->paused = 0;
+		core_feed_resume(&k->feeds[k->cur]);
+	}
+}
+
+static void
+subs_flush(struct core_loop *l, void *ctx)
+{
+	struct sink *k = ctx;
+	struct sub *s;
+
+	(void)l;
+	for (s = k->subs; s; s = s->next) {
+		core_writer_idle(s->w);
+		core_out_flush(&s->out);
+	}
+	subs_check(k);
+}
+
+/* Every event goes to every subscriber. */
+static void
+subs_event(struct sink *k, const struct core_event *ev)
+{
+	struct sub *s;
+
+	for (s = k->subs; s; s = s->next) {
+		switch (ev->kind) {
+		case CORE_EV_REC:
+			core_writer_rec(s->w, &ev->rec);
+			break;
+		case CORE_EV_WM:
+			core_writer_wm(s->w, ev->wm);
+			break;
+		case CORE_EV_CLOSE:
+			core_writer_close(s->w, &ev->win);
+			break;
+		case CORE_EV_BARRIER:
+			core_writer_barrier(s->w, ev->barrier);
+			break;
+		default:
+			break;
+		}
+	}
+	subs_check(k);
+}
+
+/* At the end: each subscriber's stream ends properly. */
+static void
+subs_end(void *ctx)
+{
+	struct sink *k = ctx;
+
+	while (k->subs) {
+		struct sub *s = k->subs;
+
+		core_writer_end(s->w);
+		core_out_flush(&s->out);
+		k->subs = s->next;
+		core_writer_free(s->w);
+		close(s->out.fd);
+		s->out.err = 0;
+		core_out_release(&s->out);
+		free(s);
+	}
+	if (k->listen && k->ep.kind == CORE_EP_UNIX)
+		unlink(k->ep.path);
 }
 
 static int
@@ -176,15 +438,50 @@ written(struct sink *k)
 	return k->file_bytes + k->t.out.total + core_out_pending(&k->t.out);
 }
 
+/* Records a broken link cost are in the summary, as dropped ones. */
+static _Noreturn void
+sink_exit(struct sink *k)
+{
+	core_report_count(&k->t.rep, "not sent", k->lost);
+	core_tool_exit(&k->t, k->sig);
+}
+
 static int
 on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 {
 	struct sink *k = ctx;
 
+	if (k->listen) {
+		if (ev->kind == CORE_EV_BAD)
+			core_report_bad(&k->t.rep, f->in.name, ev);
+		else if (ev->kind == CORE_EV_END)
+			k->ended = 1;
+		else
+			subs_event(k, ev);
+		k->nrec += ev->kind == CORE_EV_REC;
+		return 0;
+	}
 	switch (ev->kind) {
 	case CORE_EV_REC:
 		if (k->rot_size && written(k) >= k->rot_size)
 			rotate(k);
+		if (k->connect) {
+			size_t before = k->t.out.len;
+
+			/* What has reached the kernel, for the count of
+			 * records lost if the link breaks. */
+			if (before == 0 && !k->t.out.err)
+				k->nflushed = k->nrec;
+			core_writer_rec(k->t.w, &ev->rec);
+			if (k->t.out.len < before && !k->t.out.err)
+				k->nflushed = k->nrec;
+			k->nrec++;
+			if (k->ep.kind == CORE_EP_UDP)
+				core_out_flush(&k->t.out);    /* a datagram */
+			if (k->t.out.err)
+				core_tool_flush(&k->t);
+			break;
+		}
 		core_writer_rec(k->t.w, &ev->rec);
 		break;
 	case CORE_EV_WM:
@@ -228,7 +525,7 @@ on_eof(struct core_feed *f, void *ctx)
 		core_feed_start(&k->feeds[k->cur], on_event, on_eof, k);
 		return;
 	}
-	core_tool_exit(&k->t, k->sig);
+	sink_exit(k);
 }
 
 static void
@@ -250,7 +547,7 @@ stop_now(struct core_loop *l, void *ctx)
 	struct sink *k = ctx;
 
 	(void)l;
-	core_tool_exit(&k->t, k->sig);
+	sink_exit(k);
 }
 
 static void
@@ -282,13 +579,48 @@ main(int argc, char **argv)
 	k->nfiles = argc > first ? (size_t)(argc - first) : 1;
 	if ((k->append || k->rot_size || k->rot_every) && k->path == NULL)
 		core_usage_error("--append and --rotate need --output FILE");
-	k->wo.format = com.outfmt ? com.outfmt : "ndjson";
-	core_tool_init(&k->t, &com, "ndjson", &k->wo);
+	if ((k->connect || k->listen) && k->path)
+		core_usage_error("--output, --connect and --listen: one of them");
+	if (k->retry && !k->connect)
+		core_usage_error("--retry goes with --connect");
+	if (k->connect && !k->retry)
+		k->retry = 30 * 1000000000LL;
+	if (k->connect && k->ep.kind == CORE_EP_UDP && (com.outfmt == NULL ||
+	    strcmp(com.outfmt, "frames") == 0 || strcmp(com.outfmt, "table") ==
+	    0))
+		core_usage_error("--connect udp://: a datagram a line: give a "
+		    "text format (-o ndjson, logfmt, lines, csv, tsv)");
+	/* Between tools, frames: types, times and watermarks survive. */
+	k->wo.format = com.outfmt ? com.outfmt : k->connect || k->listen ?
+	    "frames" : "ndjson";
+	core_tool_init(&k->t, &com, k->wo.format, &k->wo);
+	if (k->connect) {
+		k->t.out.fd = connect_retry(k, "connect");
+		free(k->t.out.name);
+		k->t.out.name = core_xstrdup(k->ep.text);
+		k->t.on_out_error = on_out_error;
+		k->t.on_out_error_ctx = k;
+	}
 	if (k->path) {
 		close(k->t.out.fd == 1 ? -1 : k->t.out.fd);
 		k->t.out.fd = open_output(k);
 		free(k->t.out.name);
 		k->t.out.name = core_xstrdup(k->path);
+	}
+	if (k->listen) {
+		char err[300], bound[200];
+
+		/* The stream goes to the subscribers only. */
+		k->t.out.fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		k->lfd = core_sock_listen(&k->ep, bound, sizeof(bound), err,
+		    sizeof(err));
+		if (k->lfd < 0)
+			core_die(CORE_EXIT_IO, "%s", err);
+		if (!com.quiet)
+			core_warnx("listening on %s", bound);
+		core_loop_fd(k->t.loop, k->lfd, POLLIN, on_sub_accept, k);
+		core_loop_idle(k->t.loop, subs_flush, k);
+		core_atexit(subs_end, k);
 	}
 	k->dec.format = "auto";
 	k->feeds = core_xcalloc(k->nfiles, sizeof(*k->feeds));
@@ -305,6 +637,11 @@ main(int argc, char **argv)
 		    (k->rot_every - core_now_real() % k->rot_every), rot_tick,
 		    k);
 	core_feed_start(&k->feeds[0], on_event, on_eof, k);
+	if (k->listen) {
+		/* Nothing is read until the first subscriber comes. */
+		k->paused = 1;
+		core_feed_pause(&k->feeds[0]);
+	}
 	core_loop_run(k->t.loop);
-	core_tool_exit(&k->t, k->sig);
+	sink_exit(k);
 }

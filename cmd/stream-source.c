@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* stream-source: text or frames from files, stdin or a followed log -> records
  * with event time and watermarks. */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "libcore/err.h"
 #include "libcore/evtime.h"
 #include "libcore/feed.h"
+#include "libcore/sock.h"
 #include "libcore/tool.h"
 #include "libcore/wm.h"
 #include "libcore/xalloc.h"
@@ -19,7 +21,8 @@
 enum {
 	OPT_FORMAT = CORE_OPT_TOOL, OPT_TIME, OPT_MAXDELAY, OPT_IDLE,
 	OPT_FOLLOW, OPT_FROMEND, OPT_REPLAY, OPT_NOINFER, OPT_NOHEADER,
-	OPT_RAGGED, OPT_NOPROGRESS, OPT_WMSTEP, OPT_WHERE, OPT_SET
+	OPT_RAGGED, OPT_NOPROGRESS, OPT_WMSTEP, OPT_WHERE, OPT_SET,
+	OPT_LISTEN, OPT_MAXCONN
 };
 
 static const struct core_opt options[] = {
@@ -35,6 +38,11 @@ static const struct core_opt options[] = {
 	{ OPT_IDLE, 'i', "idle", "DUR", "when no input comes for DUR, advance "
 	  "the watermark with the clock (default: off with --time, 100ms "
 	  "without)", NULL },
+	{ OPT_LISTEN, 'l', "listen", "ENDPOINT", "accept producers on "
+	  "tcp://HOST:PORT or unix:PATH (each connection frames or text), or "
+	  "datagrams on udp://HOST:PORT (lines)", NULL },
+	{ OPT_MAXCONN, 0, "max-connections", "N", "with --listen, at most N "
+	  "producers at once (default 1024); more wait", NULL },
 	{ OPT_FOLLOW, 'F', "follow", NULL, "follow files like tail -F: wait "
 	  "for more, survive rotation and truncation", NULL },
 	{ OPT_FROMEND, 0, "from-end", NULL, "with -F, start at the end of "
@@ -64,7 +72,7 @@ static const struct core_opt options[] = {
 
 static const struct core_cli cli = {
 	"[-F] [-f FORMAT] [-t FIELD[:FORMAT]] [-d DUR] [-i DUR] [-w EXPR] "
-	"[options] [FILE ...]",
+	"[-l ENDPOINT] [options] [FILE|ENDPOINT ...]",
 	"Reads records from files or standard input, stamps each with its "
 	"event time,\nand writes them with watermarks for the next stream-* "
 	"tool.",
@@ -79,6 +87,7 @@ struct source {
 	int64_t max_delay;
 	int64_t idle;
 	int follow, from_end, progress;
+	int idle_set;             /* --idle given */
 	double replay;            /* 0: off */
 	char **files;
 	size_t nfiles;
@@ -97,6 +106,26 @@ struct source {
 	int64_t started;
 	int progress_shown;
 	int sig;
+	/* --listen */
+	const char *listen;
+	struct core_endpoint lep;
+	int lfd;
+	size_t max_conn;
+	struct producer *prods;   /* live connections */
+	size_t nprods;
+	uint64_t nconn;           /* connections so far */
+	struct core_timer reap_timer;
+	struct core_decopts cdec; /* per connection: auto, or --format */
+	size_t max_rec;
+};
+
+/* A connection of --listen: its own decoder and watermark. */
+struct producer {
+	struct core_feed feed;    /* first: a feed is its producer */
+	struct core_wmgen gen;
+	int64_t up_wm;            /* frames: the producer's own watermark */
+	int dead;
+	struct producer *next;
 };
 
 static struct source S;
@@ -124,6 +153,7 @@ on_opt(int id, const char *arg, void *ctx)
 		break;
 	case OPT_IDLE:
 		s->idle = core_arg_dur("--idle", arg, 0);
+		s->idle_set = 1;
 		break;
 	case OPT_FOLLOW:
 		s->follow = 1;
@@ -174,12 +204,73 @@ on_opt(int id, const char *arg, void *ctx)
 	case OPT_WMSTEP:
 		s->wm_step = core_arg_dur("--watermark-step", arg, 0);
 		break;
+	case OPT_LISTEN:
+		{
+			char err[256];
+
+			if (s->listen)
+				core_usage_error("--listen: one endpoint");
+			if (core_endpoint_parse(&s->lep, arg, err,
+			    sizeof(err)) < 0)
+				core_usage_error("--listen: %s", err);
+			s->listen = arg;
+		}
+		break;
+	case OPT_MAXCONN:
+		s->max_conn = (size_t)core_arg_num("--max-connections", arg, 1,
+		    1000000);
+		break;
 	}
 	return 0;
 }
 
 /* The watermark over the feeds being read: while following several files
  * it is the least of theirs (a feed with no record yet does not count). */
+/* Whether feed f turned out to carry frames (known once it has data). */
+static int
+is_frames(struct core_feed *f)
+{
+	const char *fmt = core_dec_format(f->dec);
+
+	return fmt[0] == 'f';
+}
+
+/* A producer's watermark: its own if it sends frames (and times are not
+ * reassigned), else the one made from its records' times. */
+static int64_t
+prod_wm(const struct source *s, struct producer *p)
+{
+	return !s->has_time && is_frames(&p->feed) ? p->up_wm : p->gen.wm;
+}
+
+/*
+ * --listen: the least watermark of the live producers.  One that has sent
+ * nothing yet, has gone, or (sending frames) has been quiet for --idle,
+ * if given, does not hold it back; text producers move on with the clock
+ * when quiet (idle_tick).
+ */
+static int64_t
+listen_watermark(struct source *s)
+{
+	int64_t wm = CORE_WM_MAX, now = core_now_mono();
+	struct producer *p;
+	int any = 0;
+
+	for (p = s->prods; p; p = p->next) {
+		int64_t w = prod_wm(s, p);
+
+		if (p->dead || w == CORE_WM_MIN)
+			continue;
+		if (s->idle_set && s->idle > 0 && !s->has_time &&
+		    is_frames(&p->feed) && now - p->feed.arrival_mono >= s->idle)
+			continue;
+		if (w < wm)
+			wm = w;
+		any = 1;
+	}
+	return any ? wm : CORE_WM_MIN;
+}
+
 static int64_t
 watermark(struct source *s)
 {
@@ -187,6 +278,8 @@ watermark(struct source *s)
 	size_t i;
 	int any = 0;
 
+	if (s->listen)
+		return listen_watermark(s);
 	if (!s->follow)
 		return s->gen[0].wm;
 	for (i = 0; i < s->nfiles; i++) {
@@ -235,19 +328,12 @@ step_wm(struct source *s, int64_t wm)
 static struct core_wmgen *
 gen_of(struct source *s, struct core_feed *f)
 {
+	if (s->listen)
+		return &((struct producer *)f)->gen;
 	return &s->gen[s->follow ? (size_t)(f - s->feeds) : 0];
 }
 
 static void replay_due(struct core_loop *l, void *ctx);
-
-/* Whether feed f turned out to carry frames (known once it has data). */
-static int
-is_frames(struct core_feed *f)
-{
-	const char *fmt = core_dec_format(f->dec);
-
-	return fmt[0] == 'f';
-}
 
 static int
 on_event(struct core_feed *f, struct core_event *ev, void *ctx)
@@ -304,9 +390,14 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 		step_wm(s, watermark(s));
 		return 0;
 	case CORE_EV_WM:
-		/* Upstream watermarks pass when times are not reassigned. */
-		if (!s->has_time && ev->wm < CORE_WM_MAX)
+		/* Upstream watermarks pass when times are not reassigned;
+		 * from producers, the least of theirs. */
+		if (s->listen && !s->has_time) {
+			((struct producer *)f)->up_wm = ev->wm;
+			emit_wm(s, watermark(s));
+		} else if (!s->has_time && ev->wm < CORE_WM_MAX) {
 			emit_wm(s, ev->wm);
+		}
 		return 0;
 	case CORE_EV_CLOSE:
 		core_writer_close(s->t.w, &ev->win);
@@ -317,6 +408,9 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 	case CORE_EV_END:
 		return 0;
 	case CORE_EV_BAD:
+		/* A producer's broken stream ends that connection only. */
+		if (s->listen)
+			ev->fatal = 0;
 		core_report_bad(&s->t.rep, f->in.name, ev);
 		return 0;
 	default:
@@ -343,6 +437,8 @@ clear_progress(struct source *s)
 static void
 finish(struct source *s)
 {
+	if (s->listen && s->lep.kind == CORE_EP_UNIX && s->lfd >= 0)
+		unlink(s->lep.path);
 	core_loop_timer_cancel(s->t.loop, &s->progress_timer);
 	clear_progress(s);
 	core_tool_xform_warn(s->x);
@@ -371,16 +467,32 @@ idle_tick(struct core_loop *l, void *ctx)
 {
 	struct source *s = ctx;
 	int64_t now = core_now_mono(), next, quiet;
-	size_t i, n = s->follow ? s->nfiles : 1;
+	size_t i, n = s->listen ? 0 : s->follow ? s->nfiles : 1;
+	struct producer *p;
 
+	for (p = s->listen ? s->prods : NULL; p; p = p->next) {
+		const char *fmt = core_dec_format(p->feed.dec);
+
+		if (p->dead)
+			continue;
+		if (!s->has_time && fmt[0] != 'f' && strcmp(fmt, "auto") != 0) {
+			/* Arrival times: progress is the clock. */
+			int64_t w = core_now_real() - s->max_delay;
+
+			if (w > p->gen.wm)
+				p->gen.wm = w;
+		} else if (now - p->feed.arrival_mono >= s->idle) {
+			core_wmgen_idle(&p->gen, now);
+		}
+	}
 	for (i = 0; i < n; i++) {
 		quiet = now - s->feeds[s->follow ? i : s->cur].arrival_mono;
 		if (quiet >= s->idle)
 			core_wmgen_idle(&s->gen[i], now);
 	}
-	if (!s->has_time && strcmp(core_dec_format(s->feeds[s->cur].dec),
-	    "frames") != 0 && strcmp(core_dec_format(s->feeds[s->cur].dec),
-	    "auto") != 0) {
+	if (!s->listen && !s->has_time &&
+	    strcmp(core_dec_format(s->feeds[s->cur].dec), "frames") != 0 &&
+	    strcmp(core_dec_format(s->feeds[s->cur].dec), "auto") != 0) {
 		/* Arrival time is the clock: progress is the clock too. */
 		struct core_wmgen *g = &s->gen[0];
 		int64_t w = core_now_real() - s->max_delay;
@@ -462,10 +574,136 @@ on_signal(struct core_loop *l, void *ctx)
 	s->sig = core_loop_signal_last(l);
 	for (i = 0; i < s->nfiles; i++)
 		core_feed_unfollow(&s->feeds[i]);
+	if (s->listen && s->lfd >= 0 && s->lep.kind != CORE_EP_UDP)
+		core_loop_fd_del(l, s->lfd);    /* no new producers */
 	if (s->replay > 0)
 		finish(s);
 	core_loop_timer(l, &s->stop_timer, core_now_mono() + 200000000,
 	    stop_now, s);
+}
+
+/* An ENDPOINT operand: connect and read what the other end sends (for
+ * example a stream-sink --listen); the connection's end is this input's
+ * end. */
+static void
+open_endpoint(struct source *s, size_t i)
+{
+	struct core_endpoint ep;
+	char err[300];
+	int fd;
+
+	if (core_endpoint_parse(&ep, s->files[i], err, sizeof(err)) < 0)
+		core_usage_error("%s", err);
+	if (ep.kind == CORE_EP_UDP)
+		core_usage_error("%s: to read datagrams, --listen on it",
+		    s->files[i]);
+	fd = core_sock_connect(&ep, err, sizeof(err));
+	if (fd < 0)
+		core_die(CORE_EXIT_IO, "%s", err);
+	if (core_feed_open_fd(&s->feeds[i], s->t.loop, fd, s->files[i],
+	    &s->dec, s->max_rec) < 0)
+		core_die(CORE_EXIT_USAGE, "%s: cannot read it as %s",
+		    s->files[i], s->dec.format);
+	s->feeds[i].soft = 0;    /* the only input: an error is the tool's */
+	core_endpoint_release(&ep);
+}
+
+/* ---- --listen -------------------------------------------------------- */
+
+static void on_accept(struct core_loop *l, int fd, int revents, void *ctx);
+
+/* Producers that have gone are freed here, outside their callbacks. */
+static void
+reap(struct core_loop *l, void *ctx)
+{
+	struct source *s = ctx;
+	struct producer **pp = &s->prods, *p;
+
+	while ((p = *pp) != NULL) {
+		if (!p->dead) {
+			pp = &p->next;
+			continue;
+		}
+		*pp = p->next;
+		core_feed_close(&p->feed);
+		free(p);
+		s->nprods--;
+	}
+	if (!s->sig && s->nprods < s->max_conn)
+		core_loop_fd(l, s->lfd, POLLIN, on_accept, s);
+}
+
+/* A producer's connection ended (closed, or broken: its decoder has said
+ * what was wrong): it no longer holds the watermark back. */
+static void
+on_conn_eof(struct core_feed *f, void *ctx)
+{
+	struct source *s = ctx;
+
+	((struct producer *)f)->dead = 1;
+	core_loop_timer(s->t.loop, &s->reap_timer, core_now_mono(), reap, s);
+	step_wm(s, watermark(s));
+}
+
+static void
+on_accept(struct core_loop *l, int lfd, int revents, void *ctx)
+{
+	struct source *s = ctx;
+	char peer[160];
+	int fd;
+
+	(void)revents;
+	while (s->nprods < s->max_conn &&
+	    (fd = core_sock_accept(lfd, peer, sizeof(peer))) >= 0) {
+		struct producer *p = core_xcalloc(1, sizeof(*p));
+
+		if (core_feed_open_fd(&p->feed, l, fd, peer, &s->cdec,
+		    s->max_rec) < 0) {
+			close(fd);
+			free(p);
+			continue;
+		}
+		core_wmgen_init(&p->gen, s->max_delay);
+		p->up_wm = CORE_WM_MIN;
+		p->next = s->prods;
+		s->prods = p;
+		s->nprods++;
+		s->nconn++;
+		core_feed_start(&p->feed, on_event, on_conn_eof, s);
+	}
+	if (s->nprods >= s->max_conn)
+		core_loop_fd_del(l, lfd);    /* the rest wait in the backlog */
+}
+
+/* Opens the listening endpoint and says where it listens. */
+static void
+start_listen(struct source *s)
+{
+	char err[300], bound[200];
+
+	s->lfd = core_sock_listen(&s->lep, bound, sizeof(bound), err,
+	    sizeof(err));
+	if (s->lfd < 0)
+		core_die(CORE_EXIT_IO, "%s", err);
+	if (!s->t.com.quiet)
+		core_warnx("listening on %s", bound);
+	if (s->lep.kind == CORE_EP_UDP) {
+		/* Datagrams: one input, each datagram one or more lines. */
+		struct producer *p = core_xcalloc(1, sizeof(*p));
+
+		if (core_feed_open_fd(&p->feed, s->t.loop, s->lfd, bound,
+		    &s->cdec, s->max_rec) < 0)
+			core_die(CORE_EXIT_USAGE, "--format %s: not for datagrams",
+			    s->cdec.format);
+		p->feed.in.dgram = 1;
+		core_wmgen_init(&p->gen, s->max_delay);
+		p->up_wm = CORE_WM_MIN;
+		s->prods = p;
+		s->nprods = 1;
+		core_feed_start(&p->feed, on_event, on_conn_eof, s);
+		return;
+	}
+	core_loop_fd(s->t.loop, s->lfd, POLLIN, on_accept, s);
 }
 
 int
@@ -486,6 +724,15 @@ main(int argc, char **argv)
 	first = core_cli_parse(&cli, argc, argv, &com, on_opt, s);
 	s->files = argc > first ? argv + first : stdin_only;
 	s->nfiles = argc > first ? (size_t)(argc - first) : 1;
+	if (s->listen && argc > first)
+		core_usage_error("--listen reads from producers, not files");
+	if (s->listen && (s->follow || s->replay > 0))
+		core_usage_error("--listen does not go with --follow or "
+		    "--replay");
+	if (s->listen)
+		s->nfiles = 0;
+	if (s->max_conn == 0)
+		s->max_conn = 1024;
 	if (s->replay > 0 && !s->has_time)
 		core_usage_error("--replay needs --time: records are paced by "
 		    "their event time");
@@ -497,13 +744,19 @@ main(int argc, char **argv)
 		s->idle = s->has_time ? 0 : 100000000;
 
 	core_tool_init(&s->t, &com, core_writer_default_format(1), NULL);
-	s->feeds = core_xcalloc(s->nfiles, sizeof(*s->feeds));
-	s->gen = core_xcalloc(s->nfiles, sizeof(*s->gen));
+	s->feeds = core_xcalloc(s->nfiles + 1, sizeof(*s->feeds));
+	s->gen = core_xcalloc(s->nfiles + 1, sizeof(*s->gen));
+	s->cdec = s->dec;
+	s->max_rec = com.max_rec;
+	s->lfd = -1;
 	for (i = 0; i < s->nfiles; i++) {
-		if (s->follow && strcmp(s->files[i], "-") == 0)
+		if (s->follow && (strcmp(s->files[i], "-") == 0 ||
+		    core_endpoint_is(s->files[i])))
 			core_usage_error("--follow needs files, not standard "
-			    "input");
-		if (core_feed_open(&s->feeds[i], s->t.loop, s->files[i],
+			    "input or endpoints");
+		if (core_endpoint_is(s->files[i]))
+			open_endpoint(s, i);
+		else if (core_feed_open(&s->feeds[i], s->t.loop, s->files[i],
 		    &s->dec, com.max_rec, s->follow, s->from_end) < 0)
 			core_diesys(CORE_EXIT_IO, "cannot open '%s'",
 			    s->files[i]);
@@ -513,14 +766,17 @@ main(int argc, char **argv)
 	s->live = s->nfiles;
 	s->started = core_now_mono();
 	core_loop_signals(s->t.loop, on_signal, s);
-	if (s->follow)
+	if (s->listen)
+		start_listen(s);
+	else if (s->follow)
 		for (i = 0; i < s->nfiles; i++)
 			core_feed_start(&s->feeds[i], on_event, on_eof, s);
 	else
 		core_feed_start(&s->feeds[0], on_event, on_eof, s);
 	if (s->idle > 0)
 		idle_tick(s->t.loop, s);
-	if (s->progress && !s->follow && isatty(2) && s->feeds[0].in.isreg)
+	if (s->progress && !s->follow && !s->listen && isatty(2) &&
+	    s->feeds[0].in.isreg)
 		core_loop_timer(s->t.loop, &s->progress_timer,
 		    core_now_mono() + 500000000, progress_tick, s);
 	core_loop_run(s->t.loop);

@@ -35,6 +35,28 @@ core_feed_open(struct core_feed *f, struct core_loop *l, const char *path,
 	return 0;
 }
 
+int
+core_feed_open_fd(struct core_feed *f, struct core_loop *l, int fd,
+    const char *name, const struct core_decopts *o, size_t max_rec)
+{
+	struct core_decopts o2 = *o;
+
+	memset(f, 0, sizeof(*f));
+	f->work = -1;
+	f->loop = l;
+	f->soft = 1;
+	core_input_open_fd(&f->in, fd, name, max_rec);
+	if (o2.max_frame == 0 && max_rec)
+		o2.max_frame = (uint32_t)max_rec;
+	f->dec = core_dec_new(&f->in, &o2);
+	if (f->dec == NULL) {
+		core_input_close(&f->in);
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
 static void pump(struct core_feed *f);
 
 static void
@@ -83,9 +105,15 @@ pump(struct core_feed *f)
 				core_warnx("%s: %s", f->in.name, f->in.notice);
 				f->in.notice = NULL;
 			}
-			if (n < 0)
+			if (n < 0 && f->soft) {
+				/* A connection that failed ends alone. */
+				core_warn("%s: read error", f->in.name);
+				f->in.eof = 1;
+				n = 0;
+			} else if (n < 0) {
 				core_diesys(CORE_EXIT_IO, "%s: read error",
 				    f->in.name);
+			}
 			if (n > 0) {
 				f->arrival = core_now_real();
 				f->arrival_mono = core_now_mono();

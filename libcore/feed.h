@@ -42,6 +42,7 @@ struct core_feed {
 	int pending;
 	int done;
 	int stamp;                /* stamp text records with arrival time */
+	int soft;                 /* a read error ends this input only */
 	struct core_event ev;
 };
 
@@ -51,6 +52,12 @@ struct core_feed {
  */
 int core_feed_open(struct core_feed *f, struct core_loop *l, const char *path,
     const struct core_decopts *o, size_t max_rec, int follow, int from_end);
+/*
+ * A feed over fd (a connection), which it owns: a read error ends this
+ * feed with a warning instead of the tool.  Returns 0 or -1 (errno).
+ */
+int core_feed_open_fd(struct core_feed *f, struct core_loop *l, int fd,
+    const char *name, const struct core_decopts *o, size_t max_rec);
 /*
  * Records decoded from text carry no event time; tools other than
  * stream-source give them their arrival time (the clock when read) by

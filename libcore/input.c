@@ -130,6 +130,23 @@ core_input_open(struct core_input *in, const char *path, size_t max_rec,
 }
 
 void
+core_input_open_fd(struct core_input *in, int fd, const char *name,
+    size_t max_rec)
+{
+	memset(in, 0, sizeof(*in));
+	in->fd = fd;
+	in->notify_fd = -1;
+	in->wd_file = in->wd_dir = -1;
+	in->lineno = 1;
+	in->reset_at = SIZE_MAX;
+	in->max_rec = max_rec ? max_rec : CORE_MAX_RECORD_DEFAULT;
+	in->cap = CORE_INPUT_BUFSZ;
+	in->name = core_xstrdup(name);
+	in->path = core_xstrdup(name);    /* owned: closed with the input */
+	in->buf = core_xmalloc(in->cap);
+}
+
+void
 core_input_open_mem(struct core_input *in, const void *p, size_t len,
     const char *name, size_t max_rec)
 {
@@ -191,6 +208,12 @@ compact(struct core_input *in)
 			in->reset_at -= in->pos;
 		in->pos = 0;
 		in->len = keep;
+	}
+	if (in->dgram && in->cap - in->len < 65536 + 1) {
+		/* Room for the largest datagram, or it would be cut. */
+		in->cap = in->len + 65536 + 1 > in->cap * 2 ? in->len + 65536 +
+		    1 : in->cap * 2;
+		in->buf = core_xrealloc(in->buf, in->cap);
 	}
 	if (in->len == in->cap) {
 		/* One record fills the buffer: grow, up to the record limit
@@ -271,10 +294,17 @@ core_input_fill(struct core_input *in)
 	if (in->fd < 0 && (follow_check(in) <= 0 || in->fd < 0))
 		return 0;
 	for (;;) {
-		n = read(in->fd, in->buf + in->len, in->cap - in->len);
+		n = read(in->fd, in->buf + in->len, in->cap - in->len -
+		    (in->dgram ? 1 : 0));
+		if (n == 0 && in->dgram)
+			continue;    /* an empty datagram */
 		if (n > 0) {
 			in->len += (size_t)n;
 			in->nread += (uint64_t)n;
+			if (in->dgram && in->buf[in->len - 1] != '\n') {
+				in->buf[in->len++] = '\n';
+				n++;
+			}
 			return n;
 		}
 		if (n < 0 && errno == EINTR)

@@ -40,6 +40,7 @@ struct core_input {
 	int eof;           /* no more bytes will ever come */
 	int skipping;      /* discarding the rest of an overlong line */
 	int isreg;
+	int dgram;         /* a datagram socket: each read ends a line */
 	uint64_t size;     /* size at open, for progress; 0 if unknown */
 	uint64_t nread;    /* bytes read so far, all files */
 	/* following */
@@ -61,6 +62,10 @@ struct core_input {
 int core_input_open(struct core_input *in, const char *path, size_t max_rec,
     int follow, int from_end);
 void core_input_close(struct core_input *in);
+/* An input over fd (a socket, a pipe), which it owns and closes; name is
+ * for messages. */
+void core_input_open_fd(struct core_input *in, int fd, const char *name,
+    size_t max_rec);
 
 /*
  * An input over bytes in memory (tests, fuzzing): a copy of p[0..len),

@@ -14,6 +14,8 @@ check_out(struct core_tool *t)
 {
 	if (t->out.err == 0)
 		return;
+	if (t->on_out_error && t->on_out_error(t, t->on_out_error_ctx))
+		return;
 	if (t->out.err == EPIPE) {
 		/* The reader went away: stop quietly (DESIGN §6). */
 		t->out.err = 0;

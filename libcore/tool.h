@@ -24,6 +24,11 @@ struct core_tool {
 	struct core_common com;
 	int status;        /* exit status so far */
 	int finished;
+	/* A write error on out: returns 1 if it dealt with it (for example
+	 * by connecting again), 0 for the default (EPIPE: quiet end; any
+	 * other: exit 3). */
+	int (*on_out_error)(struct core_tool *t, void *ctx);
+	void *on_out_error_ctx;
 };
 
 /*

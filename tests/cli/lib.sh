@@ -43,7 +43,10 @@ testing() {
 }
 	_want=${_want%
 }
-	if [ "$_got" = "$_want" ] && ! grep -q 'Sanitizer\|runtime error:' "$_dir/.stderr"; then
+	# A sanitizer report anywhere: in the case's standard error, or in a
+	# file a background process wrote its standard error to.
+	if [ "$_got" = "$_want" ] && ! grep -rqs -e 'ERROR: [A-Za-z]*Sanitizer' \
+	    -e 'runtime error:' "$_dir"; then
 		PASSED=$((PASSED + 1))
 	else
 		FAILED=$((FAILED + 1))

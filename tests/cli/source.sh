@@ -145,6 +145,6 @@ fi
 testing "--version and --help" \
 	"stream-source --version; stream-source --help | head -n 1" \
 	"stream-source (streamutils) 0.1.0
-usage: stream-source [-F] [-f FORMAT] [-t FIELD[:FORMAT]] [-d DUR] [-i DUR] [-w EXPR] [options] [FILE ...]"
+usage: stream-source [-F] [-f FORMAT] [-t FIELD[:FORMAT]] [-d DUR] [-i DUR] [-w EXPR] [-l ENDPOINT] [options] [FILE|ENDPOINT ...]"
 
 done_testing
