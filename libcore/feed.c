@@ -11,41 +11,12 @@
 #define FOLLOW_SAFETY_NS (1000LL * 1000 * 1000)
 #define FOLLOW_POLL_NS (20LL * 1000 * 1000)
 
-int
-core_feed_open(struct core_feed *f, struct core_loop *l, const char *path,
-    const struct core_decopts *o, size_t max_rec, int follow, int from_end)
-{
-	memset(f, 0, sizeof(*f));
-	f->work = -1;
-	f->loop = l;
-	if (core_input_open(&f->in, path, max_rec, follow, from_end) < 0)
-		return -1;
-	{
-		struct core_decopts o2 = *o;
-
-		if (o2.max_frame == 0 && max_rec)
-			o2.max_frame = (uint32_t)max_rec;
-		f->dec = core_dec_new(&f->in, &o2);
-	}
-	if (f->dec == NULL) {
-		core_input_close(&f->in);
-		errno = EINVAL;
-		return -1;
-	}
-	return 0;
-}
-
-int
-core_feed_open_fd(struct core_feed *f, struct core_loop *l, int fd,
-    const char *name, const struct core_decopts *o, size_t max_rec)
+/* The decoder over f->in, or -1 (f->in closed, errno EINVAL). */
+static int
+feed_dec(struct core_feed *f, const struct core_decopts *o, size_t max_rec)
 {
 	struct core_decopts o2 = *o;
 
-	memset(f, 0, sizeof(*f));
-	f->work = -1;
-	f->loop = l;
-	f->soft = 1;
-	core_input_open_fd(&f->in, fd, name, max_rec);
 	if (o2.max_frame == 0 && max_rec)
 		o2.max_frame = (uint32_t)max_rec;
 	f->dec = core_dec_new(&f->in, &o2);
@@ -55,6 +26,30 @@ core_feed_open_fd(struct core_feed *f, struct core_loop *l, int fd,
 		return -1;
 	}
 	return 0;
+}
+
+int
+core_feed_open(struct core_feed *f, struct core_loop *l, const char *path,
+    const struct core_decopts *o, size_t max_rec, int follow, int from_end)
+{
+	memset(f, 0, sizeof(*f));
+	f->work = -1;
+	f->loop = l;
+	if (core_input_open(&f->in, path, max_rec, follow, from_end) < 0)
+		return -1;
+	return feed_dec(f, o, max_rec);
+}
+
+int
+core_feed_open_fd(struct core_feed *f, struct core_loop *l, int fd,
+    const char *name, const struct core_decopts *o, size_t max_rec)
+{
+	memset(f, 0, sizeof(*f));
+	f->work = -1;
+	f->loop = l;
+	f->soft = 1;
+	core_input_open_fd(&f->in, fd, name, max_rec);
+	return feed_dec(f, o, max_rec);
 }
 
 static void pump(struct core_feed *f);

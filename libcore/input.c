@@ -82,18 +82,25 @@ open_file(struct core_input *in, int from_end)
 	return 0;
 }
 
-int
-core_input_open(struct core_input *in, const char *path, size_t max_rec,
-    int follow, int from_end)
+/* The empty state every input starts from. */
+static void
+input_init(struct core_input *in, int fd, size_t max_rec, size_t cap)
 {
 	memset(in, 0, sizeof(*in));
-	in->fd = -1;
+	in->fd = fd;
 	in->notify_fd = -1;
 	in->wd_file = in->wd_dir = -1;
 	in->lineno = 1;
 	in->reset_at = SIZE_MAX;
 	in->max_rec = max_rec ? max_rec : CORE_MAX_RECORD_DEFAULT;
-	in->cap = CORE_INPUT_BUFSZ;
+	in->cap = cap;
+}
+
+int
+core_input_open(struct core_input *in, const char *path, size_t max_rec,
+    int follow, int from_end)
+{
+	input_init(in, -1, max_rec, CORE_INPUT_BUFSZ);
 	if (strcmp(path, "-") == 0) {
 		struct stat st;
 
@@ -133,14 +140,7 @@ void
 core_input_open_fd(struct core_input *in, int fd, const char *name,
     size_t max_rec)
 {
-	memset(in, 0, sizeof(*in));
-	in->fd = fd;
-	in->notify_fd = -1;
-	in->wd_file = in->wd_dir = -1;
-	in->lineno = 1;
-	in->reset_at = SIZE_MAX;
-	in->max_rec = max_rec ? max_rec : CORE_MAX_RECORD_DEFAULT;
-	in->cap = CORE_INPUT_BUFSZ;
+	input_init(in, fd, max_rec, CORE_INPUT_BUFSZ);
 	in->name = core_xstrdup(name);
 	in->path = core_xstrdup(name);    /* owned: closed with the input */
 	in->buf = core_xmalloc(in->cap);
@@ -150,14 +150,7 @@ void
 core_input_open_mem(struct core_input *in, const void *p, size_t len,
     const char *name, size_t max_rec)
 {
-	memset(in, 0, sizeof(*in));
-	in->fd = -1;
-	in->notify_fd = -1;
-	in->wd_file = in->wd_dir = -1;
-	in->lineno = 1;
-	in->reset_at = SIZE_MAX;
-	in->max_rec = max_rec ? max_rec : CORE_MAX_RECORD_DEFAULT;
-	in->cap = len ? len : 1;
+	input_init(in, -1, max_rec, len ? len : 1);
 	in->buf = core_xmalloc(in->cap);
 	if (len)
 		memcpy(in->buf, p, len);

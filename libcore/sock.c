@@ -163,70 +163,90 @@ remove_stale(const struct core_endpoint *ep)
 	close(fd);
 }
 
-int
-core_sock_listen(const struct core_endpoint *ep, char *bound, size_t boundn,
-    char *err, size_t errn)
+/* Binds and listens (listening), or connects, fd to addr. */
+static int
+attach(int fd, const struct sockaddr *addr, socklen_t len, int listening,
+    int stream)
 {
+	int one = 1;
+
+	if (!listening)
+		return connect(fd, addr, len);
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, addr, len) < 0)
+		return -1;
+	return stream ? listen(fd, 128) : 0;
+}
+
+/* A socket for ep, listening or connected; -1 with a message in err. */
+static int
+sock_open(const struct core_endpoint *ep, int listening, char *err,
+    size_t errn)
+{
+	const char *what = listening ? "listen on" : "connect to";
+	int stream = ep->kind != CORE_EP_UDP;
 	struct addrinfo hints, *res, *ai;
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-	int fd = -1, one = 1, rc, e = 0;
+	int fd = -1, rc, e = 0;
 
 	if (ep->kind == CORE_EP_UNIX) {
 		struct sockaddr_un un;
 
-		remove_stale(ep);
+		if (listening)
+			remove_stale(ep);
 		unix_addr(ep, &un);
 		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0 || bind(fd, (struct sockaddr *)&un, sizeof(un)) < 0 ||
-		    listen(fd, 128) < 0) {
-			e = errno;
-			snprintf(err, errn, "cannot listen on %s: %s", ep->text,
-			    strerror(e));
-			if (fd >= 0)
-				close(fd);
-			errno = e;
+		if (fd >= 0 && attach(fd, (struct sockaddr *)&un, sizeof(un),
+		    listening, 1) == 0)
+			return fd;
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+	} else {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = AF_UNSPEC;
+		hints.ai_socktype = stream ? SOCK_STREAM : SOCK_DGRAM;
+		hints.ai_flags = listening ? AI_PASSIVE : 0;
+		rc = getaddrinfo(ep->host, ep->port, &hints, &res);
+		if (rc != 0) {
+			snprintf(err, errn, "cannot %s %s: %s", what, ep->text,
+			    gai_strerror(rc));
+			errno = EINVAL;
 			return -1;
 		}
-		set_flags(fd, 1);
-		snprintf(bound, boundn, "unix:%s", ep->path);
-		return fd;
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = ep->kind == CORE_EP_UDP ? SOCK_DGRAM : SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE;
-	rc = getaddrinfo(ep->host, ep->port, &hints, &res);
-	if (rc != 0) {
-		snprintf(err, errn, "cannot listen on %s: %s", ep->text,
-		    gai_strerror(rc));
-		return -1;
-	}
-	for (ai = res; ai; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-		    ai->ai_protocol);
-		if (fd < 0) {
+		for (ai = res; ai; ai = ai->ai_next) {
+			fd = socket(ai->ai_family, ai->ai_socktype |
+			    SOCK_CLOEXEC, ai->ai_protocol);
+			if (fd >= 0 && attach(fd, ai->ai_addr, ai->ai_addrlen,
+			    listening, stream) == 0)
+				break;
 			e = errno;
-			continue;
+			if (fd >= 0)
+				close(fd);
+			fd = -1;
 		}
-		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
-		    sizeof(one));
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-		    (ep->kind == CORE_EP_UDP || listen(fd, 128) == 0))
-			break;
-		e = errno;
-		close(fd);
-		fd = -1;
+		freeaddrinfo(res);
+		if (fd >= 0)
+			return fd;
 	}
-	freeaddrinfo(res);
-	if (fd < 0) {
-		snprintf(err, errn, "cannot listen on %s: %s", ep->text,
-		    strerror(e));
-		errno = e;
+	snprintf(err, errn, "cannot %s %s: %s", what, ep->text, strerror(e));
+	errno = e;
+	return -1;
+}
+
+int
+core_sock_listen(const struct core_endpoint *ep, char *bound, size_t boundn,
+    char *err, size_t errn)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	int fd = sock_open(ep, 1, err, errn);
+
+	if (fd < 0)
 		return -1;
-	}
 	set_flags(fd, 1);
-	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+	if (ep->kind == CORE_EP_UNIX)
+		snprintf(bound, boundn, "unix:%s", ep->path);
+	else if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
 		addr_text((struct sockaddr *)&ss, sl, ep->kind, bound, boundn);
 	else
 		snprintf(bound, boundn, "%s", ep->text);
@@ -236,57 +256,9 @@ core_sock_listen(const struct core_endpoint *ep, char *bound, size_t boundn,
 int
 core_sock_connect(const struct core_endpoint *ep, char *err, size_t errn)
 {
-	struct addrinfo hints, *res, *ai;
-	int fd = -1, rc, e = 0, one = 1;
+	int fd = sock_open(ep, 0, err, errn), one = 1;
 
-	if (ep->kind == CORE_EP_UNIX) {
-		struct sockaddr_un un;
-
-		unix_addr(ep, &un);
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0 || connect(fd, (struct sockaddr *)&un,
-		    sizeof(un)) < 0) {
-			e = errno;
-			snprintf(err, errn, "cannot connect to %s: %s", ep->text,
-			    strerror(e));
-			if (fd >= 0)
-				close(fd);
-			errno = e;
-			return -1;
-		}
-		return fd;
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = ep->kind == CORE_EP_UDP ? SOCK_DGRAM : SOCK_STREAM;
-	rc = getaddrinfo(ep->host, ep->port, &hints, &res);
-	if (rc != 0) {
-		snprintf(err, errn, "cannot connect to %s: %s", ep->text,
-		    gai_strerror(rc));
-		errno = EINVAL;
-		return -1;
-	}
-	for (ai = res; ai; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-		    ai->ai_protocol);
-		if (fd < 0) {
-			e = errno;
-			continue;
-		}
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		e = errno;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd < 0) {
-		snprintf(err, errn, "cannot connect to %s: %s", ep->text,
-		    strerror(e));
-		errno = e;
-		return -1;
-	}
-	if (ep->kind == CORE_EP_TCP)
+	if (fd >= 0 && ep->kind == CORE_EP_TCP)
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof(one));
 	return fd;

@@ -14,52 +14,13 @@
 #include "libcore/lookup.h"
 #include "libcore/timefmt.h"
 
+#include "trace_sink.h"
+
 #define MS 1000000LL
 #define S 1000000000LL
 
 /* Trace stamps of the first minute, as "record " T "05Z". */
 #define T "1970-01-01T00:00:"
-
-/* An output that renders every event as trace text in memory. */
-struct sink {
-	int fd;
-	struct core_out out;
-	struct core_writer *w;
-	char *text;
-};
-
-static void
-sink_open(struct sink *k)
-{
-	struct core_wopts o = { .format = "trace" };
-
-	k->fd = memfd_create("trace", 0);
-	core_out_init(&k->out, k->fd, "mem");
-	k->w = core_writer_new(&k->out, &o);
-	k->text = NULL;
-}
-
-static const char *
-sink_text(struct sink *k)
-{
-	off_t n;
-
-	core_out_flush(&k->out);
-	n = lseek(k->fd, 0, SEEK_END);
-	free(k->text);
-	k->text = calloc(1, (size_t)n + 1);
-	cr_assert_eq(pread(k->fd, k->text, (size_t)n, 0), n);
-	return k->text;
-}
-
-static void
-sink_close(struct sink *k)
-{
-	core_writer_free(k->w);
-	core_out_release(&k->out);
-	close(k->fd);
-	free(k->text);
-}
 
 /*
  * The first trace line in text whose record is stamped before a watermark

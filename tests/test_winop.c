@@ -11,48 +11,9 @@
 #include "libcore/aggop.h"
 #include "libcore/winop.h"
 
+#include "trace_sink.h"
+
 #define S 1000000000LL
-
-/* An output that renders every event as trace text in memory. */
-struct sink {
-	int fd;
-	struct core_out out;
-	struct core_writer *w;
-	char *text;
-};
-
-static void
-sink_open(struct sink *k)
-{
-	struct core_wopts o = { .format = "trace" };
-
-	k->fd = memfd_create("trace", 0);
-	core_out_init(&k->out, k->fd, "mem");
-	k->w = core_writer_new(&k->out, &o);
-	k->text = NULL;
-}
-
-static const char *
-sink_text(struct sink *k)
-{
-	off_t n;
-
-	core_out_flush(&k->out);
-	n = lseek(k->fd, 0, SEEK_END);
-	free(k->text);
-	k->text = calloc(1, (size_t)n + 1);
-	cr_assert_eq(pread(k->fd, k->text, (size_t)n, 0), n);
-	return k->text;
-}
-
-static void
-sink_close(struct sink *k)
-{
-	core_writer_free(k->w);
-	core_out_release(&k->out);
-	close(k->fd);
-	free(k->text);
-}
 
 /* A record {"k": key, "v": v} at time t seconds. */
 static void
