@@ -8,7 +8,7 @@
 #
 # BENCH_N (2000000) events, BENCH_RUNS (3) runs per pipeline (best is
 # kept), BENCH_ONLY (all) a comma-separated subset of: check ndjson csv
-# frames insn latency window filter join top; BENCH_SEED (1), BENCH_SUB (200000) records for the
+# frames insn latency window filter join top net; BENCH_SEED (1), BENCH_SUB (200000) records for the
 # instruction counts, BENCH_LAT_SECS (5) seconds per latency run.
 set -u
 
@@ -482,12 +482,12 @@ r "load at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)$busy"
 cat "$report"
 say "report kept in bench/out/report.txt"
 
-# ---- window/agg, filter, join and top benchmarks ------------------------
-# bench/window.sh, filter.sh, join.sh and top.sh (BENCH_ONLY=window,
-# filter, join, top) append their sections to the report and print them;
-# a harness failure in any of them makes run.sh fail.
+# ---- window/agg, filter, join, top and net benchmarks -------------------
+# bench/window.sh, filter.sh, join.sh, top.sh and net.sh (BENCH_ONLY=
+# window, filter, join, top, net) append their sections to the report and
+# print them; a harness failure in any of them makes run.sh fail.
 st=0
-for s in window filter join top; do
+for s in window filter join top net; do
 	want "$s" || continue
 	BIN=$BIN BENCH_REPORT=$report sh "$here/$s.sh" || {
 		say "bench/$s.sh failed"

@@ -116,6 +116,8 @@ struct source {
 	uint64_t nconn;           /* connections so far */
 	struct core_timer reap_timer;
 	struct core_decopts cdec; /* per connection: auto, or --format */
+	int listen_dirty;         /* the least may have moved */
+	int64_t listen_min;       /* the least, as last computed */
 	size_t max_rec;
 };
 
@@ -252,10 +254,11 @@ prod_wm(const struct source *s, struct producer *p)
 static int64_t
 listen_watermark(struct source *s)
 {
-	int64_t wm = CORE_WM_MAX, now = core_now_mono();
+	int64_t wm = CORE_WM_MAX, now = s->idle_set ? core_now_mono() : 0;
 	struct producer *p;
 	int any = 0;
 
+	s->listen_dirty = 0;
 	for (p = s->prods; p; p = p->next) {
 		int64_t w = prod_wm(s, p);
 
@@ -268,7 +271,8 @@ listen_watermark(struct source *s)
 			wm = w;
 		any = 1;
 	}
-	return any ? wm : CORE_WM_MIN;
+	s->listen_min = any ? wm : CORE_WM_MIN;
+	return s->listen_min;
 }
 
 static int64_t
@@ -375,9 +379,18 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 				return 1;
 			}
 		}
-		if (s->has_time || !is_frames(f))
-			core_wmgen_observe(gen_of(s, f), ev->rec.time,
-			    f->arrival_mono);
+		if (s->has_time || !is_frames(f)) {
+			struct core_wmgen *g = gen_of(s, f);
+			int64_t before = g->wm;
+
+			core_wmgen_observe(g, ev->rec.time, f->arrival_mono);
+			/* --listen: the least over the producers changes
+			 * only when the producer that had it moves on (a
+			 * watermark only grows). */
+			if (s->listen && g->wm != before &&
+			    before <= s->listen_min)
+				s->listen_dirty = 1;
+		}
 		if (core_xform_len(s->x)) {
 			struct core_rec out;
 
@@ -387,7 +400,8 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 			core_writer_rec(s->t.w, &ev->rec);
 		}
 		s->nrec++;
-		step_wm(s, watermark(s));
+		if (!s->listen || s->listen_dirty)
+			step_wm(s, watermark(s));
 		return 0;
 	case CORE_EV_WM:
 		/* Upstream watermarks pass when times are not reassigned;
@@ -749,6 +763,7 @@ main(int argc, char **argv)
 	s->cdec = s->dec;
 	s->max_rec = com.max_rec;
 	s->lfd = -1;
+	s->listen_min = CORE_WM_MIN;
 	for (i = 0; i < s->nfiles; i++) {
 		if (s->follow && (strcmp(s->files[i], "-") == 0 ||
 		    core_endpoint_is(s->files[i])))
