@@ -260,7 +260,7 @@ core_acc_size(const struct core_accspec *a)
 	case CORE_ACC_RATE: s = sizeof(struct st_rate); break;
 	default: s = sizeof(struct st_hist); break;
 	}
-	return (s + 15) & ~(size_t)15;
+	return (s + 7) & ~(size_t)7;    /* states need 8-byte alignment */
 }
 
 void

@@ -86,9 +86,7 @@ core_key_cmp(const struct core_value *a, const struct core_value *b,
 struct entry {
 	uint64_t hash;
 	struct entry *next;
-	size_t bytes;
-	struct core_value *keys;
-	_Alignas(16) unsigned char user[];
+	_Alignas(16) unsigned char user[];    /* then the key values */
 };
 
 struct core_kmap {
@@ -102,6 +100,9 @@ struct core_kmap {
 
 #define ENTRY_OF(u) ((struct entry *)((unsigned char *)(u) - \
 	offsetof(struct entry, user)))
+/* An entry's key values, after its user area. */
+#define KEYS_OF(m, e) ((struct core_value *)(void *)((e)->user + \
+	(m)->user_size))
 
 struct core_kmap *
 core_kmap_new(size_t nkeys, size_t user_size)
@@ -178,9 +179,18 @@ core_kmap_find(struct core_kmap *m, uint64_t hash,
 	struct entry *e;
 
 	for (e = m->slot[hash & m->mask]; e; e = e->next)
-		if (e->hash == hash && keys_eq(e->keys, vals, m->nkeys))
+		if (e->hash == hash && keys_eq(KEYS_OF(m, e), vals, m->nkeys))
 			return e->user;
 	return NULL;
+}
+
+/* What malloc takes for n bytes (glibc: a word of header, 16-byte
+ * steps), so that --stats tells the memory used, not asked for. */
+static size_t
+chunk(size_t n)
+{
+	n = (n + 8 + 15) & ~(size_t)15;
+	return n < 32 ? 32 : n;
 }
 
 void *
@@ -188,6 +198,7 @@ core_kmap_get(struct core_kmap *m, uint64_t hash,
     const struct core_value *vals, int *created)
 {
 	struct entry *e;
+	struct core_value *keys;
 	size_t bytes = 0, i, size;
 	char *p;
 	void *u = core_kmap_find(m, hash, vals);
@@ -202,15 +213,14 @@ core_kmap_get(struct core_kmap *m, uint64_t hash,
 	    sizeof(struct core_value) + bytes;
 	e = core_xcalloc(1, size);
 	e->hash = hash;
-	e->bytes = size;
-	e->keys = (struct core_value *)(void *)(e->user + m->user_size);
-	p = (char *)(e->keys + m->nkeys);
+	keys = KEYS_OF(m, e);
+	p = (char *)(keys + m->nkeys);
 	for (i = 0; i < m->nkeys; i++) {
-		e->keys[i] = vals[i];
+		keys[i] = vals[i];
 		if (has_bytes(&vals[i])) {
 			if (vals[i].len)
 				memcpy(p, vals[i].u.s, vals[i].len);
-			e->keys[i].u.s = p;
+			keys[i].u.s = p;
 			p += vals[i].len;
 		}
 	}
@@ -219,9 +229,23 @@ core_kmap_get(struct core_kmap *m, uint64_t hash,
 	e->next = m->slot[hash & m->mask];
 	m->slot[hash & m->mask] = e;
 	m->n++;
-	m->bytes += size;
+	m->bytes += chunk(size);
 	*created = 1;
 	return e->user;
+}
+
+/* What an entry took, as core_kmap_get counted it. */
+static size_t
+entry_size(const struct core_kmap *m, const struct entry *e)
+{
+	const struct core_value *k = KEYS_OF(m, e);
+	size_t size = sizeof(*e) + m->user_size + m->nkeys *
+	    sizeof(struct core_value), i;
+
+	for (i = 0; i < m->nkeys; i++)
+		if (has_bytes(&k[i]))
+			size += k[i].len;
+	return size;
 }
 
 void
@@ -233,7 +257,7 @@ core_kmap_del(struct core_kmap *m, void *user)
 		if (*pp == e) {
 			*pp = e->next;
 			m->n--;
-			m->bytes -= e->bytes;
+			m->bytes -= chunk(entry_size(m, e));
 			free(e);
 			return;
 		}
@@ -243,8 +267,7 @@ core_kmap_del(struct core_kmap *m, void *user)
 const struct core_value *
 core_kmap_keys(const struct core_kmap *m, const void *user)
 {
-	(void)m;
-	return ENTRY_OF(user)->keys;
+	return KEYS_OF(m, ENTRY_OF(user));
 }
 
 size_t
