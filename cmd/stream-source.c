@@ -27,8 +27,10 @@ enum {
 
 static const struct core_opt options[] = {
 	{ OPT_FORMAT, 'f', "format", "FORMAT", "input format: auto (frames or "
-	  "NDJSON), frames, ndjson, csv, tsv, logfmt, lines, combined, common",
-	  "auto ndjson csv tsv logfmt lines combined common frames" },
+	  "NDJSON), frames, ndjson, csv, tsv, logfmt, lines, combined, common, "
+	  "syslog, statsd",
+	  "auto ndjson csv tsv logfmt lines combined common syslog statsd "
+	  "frames" },
 	{ OPT_TIME, 't', "time", "FIELD[:FORMAT]", "event time from FIELD "
 	  "(default: arrival time); FORMAT: auto, epoch, epoch_s, epoch_ms, "
 	  "epoch_us, epoch_ns, rfc3339, clf, syslog or a strptime pattern",

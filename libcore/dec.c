@@ -14,7 +14,7 @@
 
 const char *const core_dec_formats[] = {
 	"auto", "frames", "ndjson", "csv", "tsv", "logfmt", "lines",
-	"combined", "common", NULL
+	"combined", "common", "syslog", "statsd", NULL
 };
 
 void
@@ -303,6 +303,10 @@ core_dec_new(struct core_input *in, const struct core_decopts *o)
 		return core_dec_clf_new(in, o, 1);
 	if (strcmp(f, "common") == 0)
 		return core_dec_clf_new(in, o, 0);
+	if (strcmp(f, "syslog") == 0)
+		return core_dec_syslog_new(in, o, 0);
+	if (strcmp(f, "statsd") == 0)
+		return core_dec_syslog_new(in, o, 1);
 	return NULL;
 }
 

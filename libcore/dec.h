@@ -107,5 +107,8 @@ struct core_dec *core_dec_lines_new(struct core_input *in,
 /* combined: 1; common: 0. */
 struct core_dec *core_dec_clf_new(struct core_input *in,
     const struct core_decopts *o, int combined);
+/* syslog (RFC 5424, RFC 3164): 0; statsd: 1. */
+struct core_dec *core_dec_syslog_new(struct core_input *in,
+    const struct core_decopts *o, int statsd);
 
 #endif

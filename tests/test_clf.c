@@ -1,150 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests for the common and combined access log readers. */
-#include <criterion/criterion.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "libcore/buf.h"
-#include "libcore/dec.h"
-#include "libcore/input.h"
+#include "tests/dec_dump.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static const struct core_decopts defopts = { .format = "combined" };
-
-static void
-dump_value(struct core_buf *b, const struct core_value *v)
-{
-	size_t i;
-
-	switch (v->type) {
-	case CORE_NULL:
-		core_buf_addstr(b, "null");
-		return;
-	case CORE_BOOL:
-		core_buf_addstr(b, v->u.i ? "bool:true" : "bool:false");
-		return;
-	case CORE_INT:
-		core_buf_addf(b, "int:%lld", (long long)v->u.i);
-		return;
-	case CORE_TIME:
-		core_buf_addf(b, "time:%lld", (long long)v->u.i);
-		return;
-	case CORE_DOUBLE:
-		core_buf_addf(b, "num:%.*s", (int)v->len, v->u.s);
-		return;
-	default:
-		core_buf_addstr(b, "str:\"");
-		for (i = 0; i < v->len; i++) {
-			unsigned char c = (unsigned char)v->u.s[i];
-
-			if (c == '\n')
-				core_buf_addstr(b, "\\n");
-			else if (c == '\r')
-				core_buf_addstr(b, "\\r");
-			else if (c == '\t')
-				core_buf_addstr(b, "\\t");
-			else if (c == '"' || c == '\\')
-				core_buf_addf(b, "\\%c", c);
-			else
-				core_buf_addc(b, c);
-		}
-		core_buf_addc(b, '"');
-	}
-}
-
-static void
-dump_event(struct core_buf *b, const struct core_event *ev)
-{
-	size_t i;
-
-	if (ev->kind == CORE_EV_BAD) {
-		core_buf_addf(b, "%llu:%llu: BAD %s\n",
-		    (unsigned long long)ev->line, (unsigned long long)ev->col,
-		    ev->reason);
-		return;
-	}
-	cr_assert_eq(ev->kind, CORE_EV_REC);
-	cr_assert_eq(ev->rec.time, 0);
-	core_buf_addf(b, "%llu:", (unsigned long long)ev->line);
-	for (i = 0; i < ev->rec.schema->n; i++) {
-		core_buf_addf(b, " %s=", ev->rec.schema->f[i]->name);
-		dump_value(b, &ev->rec.v[i]);
-	}
-	core_buf_addc(b, '\n');
-}
-
-static void
-drain(struct core_dec *d, struct core_buf *b)
-{
-	struct core_event ev;
-	enum core_ev k;
-
-	while ((k = core_dec_next(d, &ev)) != CORE_EV_NONE &&
-	    k != CORE_EV_EOF)
-		dump_event(b, &ev);
-}
-
-/* The events of data, one per line; step as in test_csv.c. */
-static char *
-decode(const char *data, int combined, size_t step)
-{
-	struct core_buf b = CORE_BUF_INIT;
-	struct core_input in;
-	struct core_dec *d;
-	struct core_event ev;
-	const struct core_decopts *o = &defopts;
-	size_t len = strlen(data), at = 0, n;
-	char path[64];
-	int pfd[2];
-
-	core_buf_addstr(&b, "");
-	if (step == 0) {
-		core_input_open_mem(&in, data, len, "access.log", 0);
-		d = core_dec_clf_new(&in, o, combined);
-		drain(d, &b);
-	} else {
-		cr_assert_eq(pipe(pfd), 0);
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd[0]);
-		cr_assert_eq(core_input_open(&in, path, 0, 0, 0), 0);
-		close(pfd[0]);
-		d = core_dec_clf_new(&in, o, combined);
-		while (at < len) {
-			n = len - at < step ? len - at : step;
-			cr_assert_eq(write(pfd[1], data + at, n), (ssize_t)n);
-			at += n;
-			cr_assert_eq(core_input_fill(&in), (ssize_t)n);
-			drain(d, &b);
-		}
-		close(pfd[1]);
-		while (!in.eof) {
-			cr_assert(core_input_fill(&in) >= 0);
-			drain(d, &b);
-		}
-	}
-	cr_assert_eq(core_dec_next(d, &ev), CORE_EV_EOF);
-	core_dec_free(d);
-	core_input_close(&in);
-	return b.p;
-}
+static const struct core_decopts combined_opts = { .format = "combined" };
+static const struct core_decopts common_opts = { .format = "common" };
 
 static void
 expect(const char *data, int combined, const char *want)
 {
-	static const size_t steps[] = { 0, 1, 5 };
-	size_t i;
-
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		char *got = decode(data, combined, steps[i]);
-
-		cr_assert_str_eq(got, want, "step %zu\ngot:\n%swant:\n%s",
-		    steps[i], got, want);
-		free(got);
-	}
+	dec_expect(data, combined ? &combined_opts : &common_opts, want);
 }
-
 
 #define T2000 "time:971211336000000000"
 #define T0800 "time:1795852800000000000"
