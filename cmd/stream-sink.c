@@ -21,7 +21,8 @@
 
 enum {
 	OPT_OUTPUT = CORE_OPT_TOOL, OPT_APPEND, OPT_ROTATE, OPT_FIELDS,
-	OPT_NOHEADER, OPT_CONNECT, OPT_LISTEN, OPT_RETRY
+	OPT_NOHEADER, OPT_CONNECT, OPT_LISTEN, OPT_RETRY, OPT_BUFFER,
+	OPT_ONFULL
 };
 
 static const struct core_opt options[] = {
@@ -44,6 +45,11 @@ static const struct core_opt options[] = {
 	  "by default); input waits while there is none", NULL },
 	{ OPT_RETRY, 0, "retry", "DUR", "with --connect, keep trying to "
 	  "(re)connect for DUR before giving up (default 30s)", NULL },
+	{ OPT_BUFFER, 0, "buffer", "SIZE", "with --connect, hold up to SIZE "
+	  "of output while not connected (default 16M)", NULL },
+	{ OPT_ONFULL, 0, "on-full", "block|drop", "with --connect, when the "
+	  "buffer is full: stop reading input (default), or drop records and "
+	  "count them", "block drop" },
 	CORE_OPTS_OUTPUT("ndjson csv tsv logfmt lines table trace frames"),
 	CORE_OPTS_COMMON,
 	{ 0, 0, NULL, NULL, NULL, NULL }
@@ -77,6 +83,17 @@ struct sink {
 	const char *connect, *listen;
 	struct core_endpoint ep;
 	int64_t retry;
+	uint64_t bufmax;          /* --buffer */
+	int drop;                 /* --on-full drop */
+	int onfull_set;
+	int down;                 /* --connect: not connected (out held) */
+	int64_t down_since;       /* when the link went (or the first try) */
+	int64_t backoff;
+	struct core_timer conn_timer;
+	int full;                 /* input paused: the buffer is full */
+	uint64_t dropped;         /* records dropped: the buffer was full */
+	int eof;                  /* input done, waiting to send the rest */
+	int reconnecting;         /* down after a connection was lost */
 	uint64_t nrec;            /* records written */
 	uint64_t nflushed;        /* of them, handed to the kernel */
 	uint64_t lost;            /* written but not sent (a broken link) */
@@ -172,52 +189,119 @@ on_opt(int id, const char *arg, void *ctx)
 	case OPT_RETRY:
 		k->retry = core_arg_dur("--retry", arg, 0);
 		break;
+	case OPT_BUFFER:
+		if (core_size_parse(arg, &k->bufmax, &err) < 0 ||
+		    k->bufmax == 0)
+			core_usage_error("--buffer: '%s' is not a size (16M)",
+			    arg);
+		break;
+	case OPT_ONFULL:
+		if (strcmp(arg, "drop") == 0)
+			k->drop = 1;
+		else if (strcmp(arg, "block") != 0)
+			core_usage_error("--on-full: 'block' or 'drop', not "
+			    "'%s'", arg);
+		else
+			k->drop = 0;
+		k->onfull_set = 1;
+		break;
 	}
 	return 0;
 }
 
 /* ---- --connect ----------------------------------------------------------- */
 
-/* Connects, trying again with backoff (0.1 s doubling to 2 s) for up to
- * --retry; exits 3 when that runs out.  why set: say when it worked after
- * a failure. */
-static int
-connect_retry(struct sink *k, const char *why)
+/*
+ * Not connected, the output is held in memory (up to --buffer): a new
+ * stream (header, schemas) for the next connection is written there, and
+ * input goes on being read.  A timer tries to connect with backoff (0.1 s
+ * doubling to 2 s); after --retry without success the sink gives up
+ * (exit 3, the held records counted as not sent).
+ */
+static void sink_done(struct sink *k);
+static _Noreturn void sink_exit(struct sink *k);
+
+static void
+try_connect(struct core_loop *l, void *ctx)
 {
-	int64_t start = core_now_mono(), wait = 100000000;
+	struct sink *k = ctx;
+	struct core_tool *t = &k->t;
 	char err[300];
-	int fd, told = 0;
+	uint64_t n;
+	int fd;
 
-	for (;;) {
-		fd = core_sock_connect(&k->ep, err, sizeof(err));
-		if (fd >= 0)
-			break;
-		if (core_now_mono() - start >= k->retry || k->sig)
-			core_die(CORE_EXIT_IO, "%s%s", err, k->retry ?
-			    " (gave up after --retry)" : "");
-		if (!told)
-			core_warnx("%s; trying again for up to %llds", err,
-			    (long long)(k->retry / 1000000000));
-		told = 1;
-		{
-			struct timespec ts = { wait / 1000000000,
-				wait % 1000000000 };
-
-			nanosleep(&ts, NULL);
+	fd = core_sock_connect(&k->ep, err, sizeof(err));
+	if (fd < 0) {
+		if (core_now_mono() - k->down_since >= k->retry || k->sig) {
+			core_warnx("%s%s", err, k->retry ? " (gave up after "
+			    "--retry)" : "");
+			k->lost += k->nrec - k->nflushed;
+			k->nflushed = k->nrec;
+			t->out.len = 0;
+			t->status = CORE_EXIT_IO;
+			sink_exit(k);
 		}
-		if (wait < 2000000000)
-			wait *= 2;
+		if (k->backoff == 100000000) {
+			char d[CORE_DUR_BUFSZ];
+
+			core_dur_format(k->retry, d);
+			core_warnx("%s; trying again for up to %s", err, d);
+		}
+		core_loop_timer(l, &k->conn_timer, core_now_mono() +
+		    k->backoff, try_connect, k);
+		if (k->backoff < 2000000000)
+			k->backoff *= 2;
+		return;
 	}
-	if (told && why)
+	if (k->reconnecting)
+		core_warnx("reconnected to %s", k->ep.text);
+	else if (k->backoff > 100000000)
 		core_warnx("connected to %s", k->ep.text);
-	return fd;
+	k->reconnecting = 0;
+	k->down = 0;
+	t->out.fd = fd;
+	t->out.hold = 0;
+	n = k->nrec - k->nflushed;
+	if (core_out_flush(&t->out) == 0)
+		k->nflushed = k->nrec;
+	if (n && !t->com.quiet)
+		core_warnx("%llu held record%s sent", (unsigned long long)n,
+		    n == 1 ? "" : "s");
+	if (k->full) {
+		k->full = 0;
+		core_feed_resume(&k->feeds[k->cur]);
+	}
+	core_tool_flush(t);
+	if (k->eof && !k->down)
+		sink_done(k);
+}
+
+/* The link is down (or not up yet): hold the output, start trying. */
+static void
+go_down(struct sink *k)
+{
+	struct core_tool *t = &k->t;
+
+	if (t->out.fd >= 0)
+		close(t->out.fd);
+	t->out.fd = -1;
+	t->out.err = 0;
+	t->out.len = 0;
+	t->out.hold = 1;
+	if (t->w)
+		core_writer_free(t->w);
+	t->w = core_writer_new(&t->out, &k->wo);
+	k->down = 1;
+	k->down_since = core_now_mono();
+	k->backoff = 100000000;
+	try_connect(t->loop, k);
 }
 
 /*
  * The link broke (the peer closed it, or reset it): what was buffered is
- * lost and counted, a new connection gets a new stream (header, schemas),
- * and writing goes on.  Delivery is at most once: bytes the kernel had
- * taken but the peer never read are lost too, uncounted.
+ * lost and counted, and the sink goes down until a new connection takes
+ * a new stream.  Delivery is at most once: bytes the kernel had taken but
+ * the peer never read are lost too, uncounted.
  */
 static int
 on_out_error(struct core_tool *t, void *ctx)
@@ -242,13 +326,8 @@ on_out_error(struct core_tool *t, void *ctx)
 	core_warnx("connection to %s lost (%s); %llu record%s not sent, "
 	    "reconnecting", k->ep.text, strerror(e), (unsigned long long)n,
 	    n == 1 ? "" : "s");
-	close(t->out.fd);
-	t->out.err = 0;
-	t->out.len = 0;
-	core_writer_free(t->w);
-	t->out.fd = connect_retry(k, NULL);
-	t->w = core_writer_new(&t->out, &k->wo);
-	core_warnx("reconnected to %s", k->ep.text);
+	k->reconnecting = 1;
+	go_down(k);
 	return 1;
 }
 
@@ -442,7 +521,16 @@ written(struct sink *k)
 static _Noreturn void
 sink_exit(struct sink *k)
 {
+	if (k->down) {
+		/* Still not connected: what is held is not sent. */
+		k->lost += k->nrec - k->nflushed;
+		k->nflushed = k->nrec;
+		k->t.out.len = 0;
+		if (k->t.status == 0)
+			k->t.status = CORE_EXIT_IO;
+	}
 	core_report_count(&k->t.rep, "not sent", k->lost);
+	core_report_count(&k->t.rep, "over --buffer", k->dropped);
 	core_tool_exit(&k->t, k->sig);
 }
 
@@ -465,6 +553,20 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 	case CORE_EV_REC:
 		if (k->rot_size && written(k) >= k->rot_size)
 			rotate(k);
+		if (k->connect && k->down) {
+			/* Held until connected, up to --buffer. */
+			if (core_out_pending(&k->t.out) >= k->bufmax) {
+				if (k->drop) {
+					k->dropped++;
+					break;
+				}
+				k->full = 1;
+				return 1;        /* input waits */
+			}
+			core_writer_rec(k->t.w, &ev->rec);
+			k->nrec++;
+			break;
+		}
 		if (k->connect) {
 			size_t before = k->t.out.len;
 
@@ -525,6 +627,17 @@ on_eof(struct core_feed *f, void *ctx)
 		core_feed_start(&k->feeds[k->cur], on_event, on_eof, k);
 		return;
 	}
+	sink_done(k);
+}
+
+/* The input is done: exit, once what is held has been sent. */
+static void
+sink_done(struct sink *k)
+{
+	if (k->down) {
+		k->eof = 1;
+		return;
+	}
 	sink_exit(k);
 }
 
@@ -581,10 +694,14 @@ main(int argc, char **argv)
 		core_usage_error("--append and --rotate need --output FILE");
 	if ((k->connect || k->listen) && k->path)
 		core_usage_error("--output, --connect and --listen: one of them");
-	if (k->retry && !k->connect)
-		core_usage_error("--retry goes with --connect");
+	if ((k->retry || k->bufmax || k->onfull_set) && (!k->connect ||
+	    k->ep.kind == CORE_EP_UDP))
+		core_usage_error("--retry, --buffer and --on-full go with "
+		    "--connect to tcp:// or unix:");
 	if (k->connect && !k->retry)
 		k->retry = 30 * 1000000000LL;
+	if (!k->bufmax)
+		k->bufmax = 16u << 20;
 	if (k->connect && k->ep.kind == CORE_EP_UDP && (com.outfmt == NULL ||
 	    strcmp(com.outfmt, "frames") == 0 || strcmp(com.outfmt, "table") ==
 	    0))
@@ -595,11 +712,22 @@ main(int argc, char **argv)
 	    "frames" : "ndjson";
 	core_tool_init(&k->t, &com, k->wo.format, &k->wo);
 	if (k->connect) {
-		k->t.out.fd = connect_retry(k, "connect");
 		free(k->t.out.name);
 		k->t.out.name = core_xstrdup(k->ep.text);
 		k->t.on_out_error = on_out_error;
 		k->t.on_out_error_ctx = k;
+		if (k->ep.kind == CORE_EP_UDP) {
+			char err[300];
+
+			k->t.out.fd = core_sock_connect(&k->ep, err,
+			    sizeof(err));
+			if (k->t.out.fd < 0)
+				core_die(CORE_EXIT_IO, "%s", err);
+		} else {
+			/* Connected from the loop; input is read (and held)
+			 * meanwhile. */
+			k->t.out.fd = -1;
+		}
 	}
 	if (k->path) {
 		close(k->t.out.fd == 1 ? -1 : k->t.out.fd);
@@ -637,6 +765,8 @@ main(int argc, char **argv)
 		    (k->rot_every - core_now_real() % k->rot_every), rot_tick,
 		    k);
 	core_feed_start(&k->feeds[0], on_event, on_eof, k);
+	if (k->connect && k->ep.kind != CORE_EP_UDP)
+		go_down(k);
 	if (k->listen) {
 		/* Nothing is read until the first subscriber comes. */
 		k->paused = 1;

@@ -24,6 +24,7 @@ core_out_init(struct core_out *o, int fd, const char *name)
 	o->buf = core_xmalloc(o->cap);
 	o->len = 0;
 	o->total = 0;
+	o->hold = 0;
 	o->name = core_xstrdup(name ? name : "<stdout>");
 }
 
@@ -46,6 +47,8 @@ core_out_flush(struct core_out *o)
 	size_t done = 0;
 	ssize_t n;
 
+	if (o->hold)
+		return 0;
 	while (done < o->len && o->err == 0) {
 		n = write(o->fd, o->buf + done, o->len - done);
 		if (n < 0) {
@@ -65,7 +68,10 @@ char *
 core_out_reserve_slow(struct core_out *o, size_t n)
 {
 	core_out_flush(o);
-	if (n > o->cap) {
+	if (o->hold && o->cap - o->len < n) {
+		o->cap = o->len + n > o->cap * 2 ? o->len + n : o->cap * 2;
+		o->buf = core_xrealloc(o->buf, o->cap);
+	} else if (n > o->cap) {
 		o->cap = n + CORE_OUT_BUFSZ;
 		o->buf = core_xrealloc(o->buf, o->cap);
 	}

@@ -21,6 +21,8 @@ struct core_out {
 	size_t cap;
 	uint64_t total;    /* bytes handed to write(2) so far */
 	char *name;        /* owned; for messages */
+	int hold;          /* nothing is written: buf grows (a sink waiting
+	                    * for its connection); the owner bounds it */
 };
 
 #define CORE_OUT_BUFSZ (256 * 1024)

@@ -178,13 +178,70 @@ testing "sink --connect gives up after --retry: exit 3 and why" \
 	"stream-sink --connect unix:nothing.sock --retry 300ms < /dev/null; echo rc=\$?" \
 	'rc=3'
 
+testing "sink --connect before the listener is up: input is held, then all of it arrives once" \
+	"seq 1 5000 | awk '{ printf \"{\\\"n\\\":%d}\\n\", \$1 }' > in.ndjson
+	 stream-source in.ndjson | stream-sink --connect unix:s.sock 2> serr & s=\$!
+	 sleep 0.4
+	 stream-source --listen unix:s.sock -o ndjson > out 2> err & p=\$!
+	 wait \$s; echo rc=\$?; $W 5000 out; kill \$p; wait \$p
+	 sort -u out | wc -l; wc -l < out; cmp -s in.ndjson out && echo in-order
+	 grep -c 'connected to unix:s.sock' serr; grep -c '5000 held records sent' serr" \
+	'rc=0
+5000
+5000
+in-order
+1
+1'
+
+testing "--on-full block: a full --buffer stops the producer, nothing is lost" \
+	"seq 1 200000 | awk '{ printf \"{\\\"n\\\":%d}\\n\", \$1 }' > in.ndjson
+	 (cat in.ndjson; echo done > marker) | stream-sink --connect unix:s.sock --buffer 64k 2> serr & s=\$!
+	 sleep 0.5; ls marker 2> /dev/null | wc -l
+	 stream-source --listen unix:s.sock -o ndjson > out 2> err & p=\$!
+	 wait \$s; echo rc=\$?; $W 200000 out; kill \$p; wait \$p
+	 ls marker; wc -l < out; cmp -s in.ndjson out && echo in-order" \
+	'0
+rc=0
+marker
+200000
+in-order'
+
+testing "--on-full drop: a full --buffer drops records and counts them; the producer never waits" \
+	"seq 1 10000 | awk '{ printf \"{\\\"n\\\":%d}\\n\", \$1 }' > in.ndjson
+	 (cat in.ndjson; echo done > marker) | stream-sink --connect unix:s.sock --buffer 10k --on-full drop 2> serr & s=\$!
+	 $W 1 marker
+	 stream-source --listen unix:s.sock -o ndjson > out 2> err & p=\$!
+	 wait \$s; echo rc=\$?; sleep 0.3; kill \$p; wait \$p
+	 got=\$(wc -l < out); dropped=\$(sed -n 's/.*(\\([0-9]*\\) over --buffer).*/\\1/p' serr)
+	 echo \$((got + dropped)); [ \$got -gt 100 ] && [ \$dropped -gt 100 ] && echo both
+	 head -n \$got in.ndjson | cmp -s - out && echo a-prefix" \
+	'rc=0
+10000
+both
+a-prefix'
+
+testing "--retry runs out with records held: exit 3, they are counted as not sent" \
+	"printf '{\"n\":1}\\n{\"n\":2}\\n' | stream-sink --connect unix:none.sock --retry 300ms 2> serr; echo rc=\$?
+	 grep -c 'gave up after --retry' serr; grep -c '2 records dropped (2 not sent)' serr" \
+	'rc=3
+1
+1'
+
 testing "endpoint and option errors are usage errors" \
 	"stream-source --listen tcp://nohostport; echo rc=\$?
 	 stream-source --listen tcp://127.0.0.1:0 file; echo rc=\$?
 	 stream-sink --listen udp://127.0.0.1:0; echo rc=\$?
 	 stream-sink --retry 1s; echo rc=\$?
-	 stream-sink --connect unix:x --output f; echo rc=\$?" \
+	 stream-sink --connect unix:x --output f; echo rc=\$?
+	 stream-sink --connect unix:x --buffer 0; echo rc=\$?
+	 stream-sink --connect unix:x --on-full maybe; echo rc=\$?
+	 stream-sink --on-full drop; echo rc=\$?
+	 stream-sink --connect udp://127.0.0.1:9 -o lines --buffer 1M; echo rc=\$?" \
 	'rc=2
+rc=2
+rc=2
+rc=2
+rc=2
 rc=2
 rc=2
 rc=2
