@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests for byte buffers, arenas, option lists and hashing. */
+/* Tests for byte buffers, arenas, option lists, hashing and held output. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "libcore/arena.h"
 #include "libcore/buf.h"
 #include "libcore/cli.h"
 #include "libcore/hash.h"
+#include "libcore/out.h"
 
 Test(buf, grows_and_stays_terminated)
 {
@@ -84,4 +87,43 @@ Test(hash, spreads_similar_keys)
 	cr_expect_gt(bits, 16);
 	cr_expect_eq(core_hash("key1", 4, 0), h1);
 	cr_expect_neq(core_hash("", 0, 0), core_hash("\0", 1, 0));
+}
+
+/* ---- core_out hold ------------------------------------------------------ */
+
+Test(out, hold_keeps_everything_until_released)
+{
+	struct core_out o;
+	char big[100000], back[300001];
+	int pfd[2];
+	size_t i, got = 0;
+	ssize_t n;
+
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	cr_assert_eq(pipe(pfd), 0);
+	core_out_init(&o, pfd[1], "pipe");
+	o.hold = 1;
+	/* More than the buffer's first size: it grows, nothing is written. */
+	for (i = 0; i < 3; i++)
+		core_out_write(&o, big, sizeof(big));
+	cr_assert_eq(core_out_flush(&o), 0);
+	cr_assert_eq(core_out_pending(&o), 3 * sizeof(big));
+	cr_assert_eq(o.total, 0);
+	cr_assert_geq(o.cap, 3 * sizeof(big));
+	/* Released: one flush writes it all, in order. */
+	o.hold = 0;
+	cr_assert_eq(fcntl(pfd[1], F_SETPIPE_SZ, 1 << 20) > 0, 1);
+	cr_assert_eq(core_out_flush(&o), 0);
+	cr_assert_eq(o.total, 3 * sizeof(big));
+	close(pfd[1]);
+	while ((n = read(pfd[0], back + got, sizeof(back) - got)) > 0)
+		got += (size_t)n;
+	cr_assert_eq(got, 3 * sizeof(big));
+	for (i = 0; i < 3; i++)
+		cr_assert_eq(memcmp(back + i * sizeof(big), big, sizeof(big)),
+		    0);
+	o.fd = -1;
+	core_out_release(&o);
+	close(pfd[0]);
 }
