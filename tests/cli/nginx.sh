@@ -27,7 +27,6 @@
 # its end + -d, as no event time is ahead of the clock.  nginx logs in a
 # zone 5:30 east of UTC: a zone not applied would miss both bounds.
 . "$(dirname "$0")/lib.sh"
-W=$TESTDIR/waitfor
 EP=$TESTDIR/endpoint
 
 IDLE_MS=1000 DELAY_MS=1000 MARGIN_MS=1000
@@ -54,33 +53,48 @@ cleanup() {
 	done
 	rm -rf "$SCRATCH"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 run() {
 	_p=$1; shift
 	sh -c 'echo $$ > "$0"; exec "$@"' "$R/$_p.pid" "$@"
 }
 pidof_() { cat "$R/$1.pid"; }
 alive() { kill -0 "$(pidof_ "$1")" 2>/dev/null; }
-# gone NAME SECONDS: waits for the process to exit; fails on timeout.
-gone() {
-	_i=0
-	while alive "$1"; do
-		_i=$((_i + 1))
-		[ $_i -gt $(($2 * 50)) ] && { echo "nginx.sh: $1 still running" >&2; return 1; }
+# within SECONDS COMMAND...: runs COMMAND every 20 ms until it succeeds,
+# for SECONDS of wall clock at most (a count of tries would stretch on a
+# loaded machine); fails on timeout.
+within() {
+	local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
+	shift
+	until "$@"; do
+		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
 		sleep 0.02
 	done
 }
+dead() { ! alive "$1"; }
+# gone NAME SECONDS: waits for the process to exit; fails on timeout.
+gone() {
+	within "$2" dead "$1" || { echo "nginx.sh: $1 still running" >&2; return 1; }
+}
+# rows N FILE SECONDS: waits until FILE has N lines.
+has_lines() { [ "$(wc -l < "$2")" -ge "$1" ]; }
+rows_in() {
+	within "$3" has_lines "$1" "$2" ||
+	    { echo "nginx.sh: $2 has $(wc -l < "$2") rows, wanted $1" >&2; return 1; }
+}
 
-# nginx: a free port (asked of the kernel, then given to nginx; another
-# program may take it in between, so a few tries), everything it writes
+# nginx: a port picked at random below Linux's ephemeral range (a few
+# tries: nginx exits at once when the port is taken), everything it writes
 # inside $R, workers as root only when run as root (otherwise "user" is
 # ignored, with a warning).
 start_nginx() {
 	_port=$1 _user=
 	[ "$(id -u)" = 0 ] && _user='user root;'
-	_temp=
+	_temp= _v=$(nginx -V 2>&1)
 	for m in client_body proxy fastcgi uwsgi scgi; do
-		nginx -V 2>&1 | grep -q -- "--without-http_${m}_module" && continue
+		case $_v in *"--without-http_${m}_module"*) continue ;; esac
 		_temp="$_temp ${m}_temp_path $R/tmp/$m;"
 	done
 	cat > "$R/nginx.conf" <<-EOF
@@ -103,16 +117,15 @@ start_nginx() {
 	TZ=UTC-05:30 run nginx nginx -p "$R" -c "$R/nginx.conf" -e "$R/error.log" \
 	    -g 'daemon off;' 2>> "$R/error.log" &
 	# Up when it accepts a connection; gone when the port was taken.
-	for _i in $(seq 1 250); do
-		[ -f "$R/nginx.pid" ] && ! alive nginx && return 1
-		(exec 3<>"/dev/tcp/127.0.0.1/$_port") 2>/dev/null && return 0
-		sleep 0.02
-	done
-	return 1
+	within 5 up "$_port" && alive nginx
+}
+up() {
+	[ -f "$R/nginx.pid" ] && dead nginx && return 0
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 PORT=
 for try in 1 2 3 4 5; do
-	p=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	p=$((20000 + RANDOM % 12000))
 	if start_nginx "$p"; then PORT=$p; break; fi
 	[ -f "$R/nginx.pid" ] && kill -KILL "$(pidof_ nginx)" 2>/dev/null
 	rm -f "$R/nginx.pid"
@@ -160,7 +173,7 @@ request = function()
 end
 delay = function() return 1 end
 EOF
-run wrk timeout 15 wrk -t 2 -c 2 -d 3s -s "$R/paths.lua" \
+timeout 15 sh -c 'echo $$ > "$0"; exec "$@"' "$R/wrk.pid" wrk -t 2 -c 2 -d 3s -s "$R/paths.lua" \
     "http://127.0.0.1:$PORT/" > "$R/wrk.out" 2>&1
 wrk_rc=$?
 # nginx stops gracefully (SIGQUIT): every request logged, the log final.
@@ -182,17 +195,17 @@ EOF
 NROWS=$(wc -l < "$R/expected")
 
 # Every window closes through --idle, with no new input and no signal.
-$W "$NROWS" "$R/direct.out" 10
-$W "$NROWS" "$R/tcp.out" 10
+rows_in "$NROWS" "$R/direct.out" 10
+rows_in "$NROWS" "$R/tcp.out" 10
 
 # Then the stop: the followers get SIGTERM, the hop's sink ends with its
 # stream, the listener gets SIGTERM; everything ends as at end of input.
 kill -TERM "$(pidof_ src)" "$(pidof_ hop)"
 gone src 10; gone hop 10; gone stamp 10
-for _i in $(seq 1 250); do [ -f "$R/hop.rc" ] && break; sleep 0.02; done
+within 10 test -f "$R/hop.rc"
 kill -TERM "$(pidof_ lis)"
 gone lis 10; gone tstamp 10
-for _i in $(seq 1 250); do [ -f "$R/tcp.rc" ] && [ -f "$R/direct.rc" ] && break; sleep 0.02; done
+within 10 test -f "$R/tcp.rc" -a -f "$R/direct.rc"
 
 rows() { cut -d' ' -f2 "$1" | sort -t, -k1,1n -k2,2n; }
 
