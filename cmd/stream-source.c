@@ -102,6 +102,7 @@ struct source {
 	struct core_xform *x;
 	int64_t last_input;       /* monotonic ns of the last read */
 	struct core_timer idle_timer, progress_timer, stop_timer;
+	int64_t idle_due;         /* monotonic ns the idle tick is due */
 	int64_t replay_t0, replay_w0;
 	struct core_timer replay_timer;
 	uint64_t nrec;
@@ -478,6 +479,9 @@ on_eof(struct core_feed *f, void *ctx)
 		finish(s);
 }
 
+/* How late an idle tick may run and still count the time as quiet. */
+#define IDLE_SLACK_NS 10000000
+
 static void
 idle_tick(struct core_loop *l, void *ctx)
 {
@@ -486,6 +490,16 @@ idle_tick(struct core_loop *l, void *ctx)
 	size_t i, n = s->listen ? 0 : s->follow ? s->nfiles : 1;
 	struct producer *p;
 
+	/*
+	 * A tick that runs late means the process was stopped (^Z) or
+	 * starved: input may be waiting unread, and the time it could not
+	 * look is not silence.  The loop runs timers before reading, so
+	 * advancing now would push the watermark past records already
+	 * written, and drop them downstream as late.  Let it read first; a
+	 * tick on time decides.
+	 */
+	if (s->idle_due != 0 && now - s->idle_due > IDLE_SLACK_NS)
+		goto again;
 	for (p = s->listen ? s->prods : NULL; p; p = p->next) {
 		const char *fmt = core_dec_format(p->feed.dec);
 
@@ -517,10 +531,12 @@ idle_tick(struct core_loop *l, void *ctx)
 			g->wm = w;
 	}
 	emit_wm(s, watermark(s));
+again:
 	next = s->idle < 50000000 ? s->idle : 50000000;
 	if (next < 1000000)
 		next = 1000000;
-	core_loop_timer(l, &s->idle_timer, now + next, idle_tick, s);
+	s->idle_due = now + next;
+	core_loop_timer(l, &s->idle_timer, s->idle_due, idle_tick, s);
 }
 
 static void

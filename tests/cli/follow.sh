@@ -64,6 +64,23 @@ testing "--idle advances the watermark while input is quiet" \
 watermark 2026-01-01T00:00:00Z
 watermark 2026-01-01T00'
 
+# Stopped (^Z, or starved on a loaded machine) past --idle while the file
+# grows: the time it could not look is not quiet.  The idle tick used to
+# run before the pending lines were read, push the watermark past them,
+# and the window after dropped them as late.
+testing "a follower stopped and continued reads what came meanwhile before idling" \
+	"printf '{\"t\":\"2026-01-01T00:00:00.5Z\",\"n\":1}\n' > log
+	{ stream-source -F -t t -i 200ms log & echo \$! > spid; wait; } |
+	  stream-window -T 1s 2> werr | stream-agg -g n count |
+	  stream-sink -o csv -k n,count > out &
+	$W 2 out; kill -STOP \$(cat spid)
+	printf '{\"t\":\"2026-01-01T00:00:01.5Z\",\"n\":2}\n' >> log
+	sleep 1.5; kill -CONT \$(cat spid); $W 3 out 5
+	kill -TERM \$(cat spid); wait; cat out werr" \
+	'n,count
+1,1
+2,1'
+
 testing "without --idle a quiet input holds the watermark (determinism)" \
 	"mkfifo f; (printf '{\"t\":1}\n'; sleep 1) > f &
 	stream-source -t t f | stream-sink -o trace" \
