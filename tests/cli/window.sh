@@ -163,7 +163,7 @@ testing "same answers from a file, a replay and a shuffled copy" \
 	"150"
 
 testing "a window closes with no new input, by --idle" \
-	"mkfifo f; (printf '{\"t\":\"%s\"}\n' \$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ) \$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ) \$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ); sleep 30) > f & w=\$!
+	"mkfifo f; s=\$(date -u +%Y-%m-%dT%H:%M:%S); (printf '{\"t\":\"%s\"}\n' \$s.100Z \$s.200Z \$s.300Z; sleep 30) > f & w=\$!
 	stream-source -t t --idle 300ms f | stream-window -T 1s | stream-agg count -o csv > out & p=\$!
 	$W 2 out 5; kill \$w; wait \$p; head -n 1 out; sed -n 2p out | cut -d, -f3" \
 	'window_start,window_end,count
