@@ -150,9 +150,11 @@ if ! command -v script >/dev/null 2>&1; then
 fi
 
 # On a pseudo terminal of 8 by 60 (script(1)): auto is live unless TERM is
-# dumb; --redraw never is not.  The sink's output is all that is there.
+# dumb; --redraw never is not.  The sink's output is all that is there;
+# how many of the windows it drew depends on how its reads fell (a slow
+# machine may see the windows one by one), the last one it always draws.
 PTY() {	# PTY ENV ARGS: the pipeline on a terminal, escapes shown
-	printf '%s' "TERM=$1 script -qec 'stty rows 8 cols 60; $AGG | stream-sink -o table -k s,count $2' /dev/null | tr -d '\r' | $SHOW | tail -n 4"
+	printf '%s' "TERM=$1 script -qec 'stty rows 8 cols 60; $AGG | stream-sink -o table -k s,count $2' /dev/null | tr -d '\r' | $SHOW | sed 's/^<ed><home>/<home>/' | tail -n 4"
 }
 testing "auto on a terminal: the live screen" \
 	"$(PTY xterm '')" \
@@ -162,7 +164,7 @@ testing "auto on a terminal: the live screen" \
 <ed>" "$EV"
 
 testing "auto on a terminal with --bar: the bar fills the width, in eighths" \
-	"LC_ALL=C.UTF-8 $(PTY xterm '--bar count') | grep '^<el>200'" \
+	"LC_ALL=C.UTF-8 $(PTY xterm '--bar count') | grep '^<el>200      1'" \
 	"<el>200      1  ████████████████████████████████████████" "$EV"
 
 testing "auto on a dumb terminal, or --redraw never: the plain table" \
