@@ -49,7 +49,7 @@ MANS = $(wildcard man/*.1 man/*.5 man/*.7)
 DEB_BUILD = make gcc libc6-dev pkg-config libcsv-dev libjansson-dev \
 	libcriterion-dev libpcre2-dev
 DEB_TEST = mandoc bash procps zsh sqlite3 netcat-openbsd socat python3 bsdextrautils \
-	nginx wrk
+	bsdutils nginx wrk
 DEB_BENCH = jq miller mawk gawk datamash hyperfine sqlite3 netcat-openbsd valgrind
 DEB_FUZZ = clang libclang-rt-dev
 

@@ -16,13 +16,14 @@
 #include "libcore/err.h"
 #include "libcore/feed.h"
 #include "libcore/sock.h"
+#include "libcore/term.h"
 #include "libcore/tool.h"
 #include "libcore/xalloc.h"
 
 enum {
 	OPT_OUTPUT = CORE_OPT_TOOL, OPT_APPEND, OPT_ROTATE, OPT_FIELDS,
 	OPT_NOHEADER, OPT_CONNECT, OPT_LISTEN, OPT_RETRY, OPT_BUFFER,
-	OPT_ONFULL
+	OPT_ONFULL, OPT_REDRAW, OPT_BAR
 };
 
 static const struct core_opt options[] = {
@@ -50,6 +51,11 @@ static const struct core_opt options[] = {
 	{ OPT_ONFULL, 0, "on-full", "block|drop", "with --connect, when the "
 	  "buffer is full: stop reading input (default), or drop records and "
 	  "count them", "block drop" },
+	{ OPT_REDRAW, 0, "redraw", "WHEN", "-o table: redraw the screen in "
+	  "place as windows close: auto (on a terminal), always, never",
+	  "auto always never" },
+	{ OPT_BAR, 0, "bar", "FIELD", "-o table: add a column with a bar for "
+	  "the number in FIELD", NULL },
 	CORE_OPTS_OUTPUT("ndjson csv tsv logfmt lines table trace frames"),
 	CORE_OPTS_COMMON,
 	{ 0, 0, NULL, NULL, NULL, NULL }
@@ -102,6 +108,7 @@ struct sink {
 	size_t nsubs;
 	uint64_t nsubs_total;
 	int paused;
+	const char *redraw;       /* -o table: auto, always, never */
 };
 
 /* A subscriber of --listen: its own output and writer (so it gets the
@@ -204,6 +211,19 @@ on_opt(int id, const char *arg, void *ctx)
 		else
 			k->drop = 0;
 		k->onfull_set = 1;
+		break;
+	case OPT_REDRAW:
+		{
+			static const char *const when[] = { "auto", "always",
+				"never", NULL };
+
+			k->redraw = core_arg_word("--redraw", arg, when);
+		}
+		break;
+	case OPT_BAR:
+		if (*arg == '\0')
+			core_usage_error("--bar: empty field name");
+		k->wo.bar = arg;
 		break;
 	}
 	return 0;
@@ -517,10 +537,13 @@ written(struct sink *k)
 	return k->file_bytes + k->t.out.total + core_out_pending(&k->t.out);
 }
 
-/* Records a broken link cost are in the summary, as dropped ones. */
+/* Records a broken link cost are in the summary, as dropped ones; a bar
+ * field that never held a number is most likely misspelt. */
 static _Noreturn void
 sink_exit(struct sink *k)
 {
+	uint64_t rows, nums;
+
 	if (k->down) {
 		/* Still not connected: what is held is not sent. */
 		k->lost += k->nrec - k->nflushed;
@@ -531,6 +554,10 @@ sink_exit(struct sink *k)
 	}
 	core_report_count(&k->t.rep, "not sent", k->lost);
 	core_report_count(&k->t.rep, "over --buffer", k->dropped);
+	core_writer_table_bar_stats(k->t.w, &rows, &nums);
+	if (rows && !nums)
+		core_warnx("--bar %s: no record had a number in this field",
+		    k->wo.bar);
 	core_tool_exit(&k->t, k->sig);
 }
 
@@ -677,6 +704,30 @@ on_signal(struct core_loop *l, void *ctx)
 	    stop_now, k);
 }
 
+/* -o table on a terminal: a screen redrawn in place (--redraw), bars. */
+static void
+table_opts(struct sink *k)
+{
+	size_t i;
+
+	if (strcmp(k->wo.format, "table") != 0) {
+		if (k->redraw || k->wo.bar)
+			core_usage_error("--redraw and --bar go with -o table");
+		return;
+	}
+	for (i = 0; k->wo.bar && i < k->wo.nfields; i++)
+		if (strcmp(k->wo.fields[i], k->wo.bar) == 0)
+			break;
+	if (k->wo.bar && k->wo.nfields && i == k->wo.nfields)
+		core_usage_error("--bar %s: not among the --fields", k->wo.bar);
+	if (k->redraw == NULL || strcmp(k->redraw, "auto") == 0)
+		k->wo.live = !k->path && !k->connect && !k->listen &&
+		    core_term_capable(1);
+	else
+		k->wo.live = strcmp(k->redraw, "always") == 0;
+	k->wo.utf8 = core_term_utf8();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -710,6 +761,7 @@ main(int argc, char **argv)
 	/* Between tools, frames: types, times and watermarks survive. */
 	k->wo.format = com.outfmt ? com.outfmt : k->connect || k->listen ?
 	    "frames" : "ndjson";
+	table_opts(k);
 	core_tool_init(&k->t, &com, k->wo.format, &k->wo);
 	if (k->connect) {
 		free(k->t.out.name);

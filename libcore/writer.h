@@ -14,6 +14,11 @@ struct core_wopts {
 	char **fields;           /* --fields: select and order; NULL: all */
 	size_t nfields;
 	int no_header;           /* csv/tsv/table: no header line */
+	/* table only (see table.c) */
+	int live;                /* redraw in place on a terminal */
+	const char *bar;         /* a bar column for this field; NULL: none */
+	int utf8;                /* UTF-8 bars and marks, else ASCII */
+	int rows, cols;          /* live: the screen; 0: ask the terminal */
 };
 
 struct core_writer;
@@ -120,5 +125,13 @@ struct core_writer *core_writer_lines_new(struct core_out *out,
     const struct core_wopts *o);
 struct core_writer *core_writer_table_new(struct core_out *out,
     const struct core_wopts *o);
+
+/*
+ * What a table writer's --bar saw: *rows records, of which *numbers had a
+ * number (an int or a finite double) in the bar field.  Both 0 for other
+ * writers and without a bar.
+ */
+void core_writer_table_bar_stats(const struct core_writer *w,
+    uint64_t *rows, uint64_t *numbers);
 
 #endif

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests for the aligned-table writer and the lines writer. */
 #include <criterion/criterion.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,15 +21,21 @@ struct sink {
 };
 
 static void
+sink_open_with(struct sink *k, const struct core_wopts *wo)
+{
+	k->fd = memfd_create("out", 0);
+	cr_assert(k->fd >= 0);
+	core_out_init(&k->out, k->fd, "mem");
+	k->w = core_writer_new(&k->out, wo);
+	cr_assert_not_null(k->w);
+}
+
+static void
 sink_open(struct sink *k, const char *format, int no_header)
 {
 	struct core_wopts wo = { .format = format, .no_header = no_header };
 
-	k->fd = memfd_create("out", 0);
-	cr_assert(k->fd >= 0);
-	core_out_init(&k->out, k->fd, "mem");
-	k->w = core_writer_new(&k->out, &wo);
-	cr_assert_not_null(k->w);
+	sink_open_with(k, &wo);
 }
 
 /* Everything written so far (flushing the out buffer); new string. */
@@ -299,6 +307,362 @@ Test(table, later_rows_that_fit_continue_the_same_table)
 	    "\n"
 	    "key   n\n"
 	    "cccc  3\n");
+	free(got);
+	sink_close(&k);
+}
+
+/* ---- bars ---------------------------------------------------------------- */
+
+#define FULL "\xe2\x96\x88"
+#define FULL4 FULL FULL FULL FULL
+#define FULL20 FULL4 FULL4 FULL4 FULL4 FULL4
+
+static const char *const kn[] = { "k", "n" };
+
+static void
+put_kn(struct sink *k, const char *key, struct core_value n)
+{
+	struct core_value v[2] = { core_v_str(key, strlen(key)), n };
+
+	put(k, schema(kn, 2), v);
+}
+
+Test(table, bar_column_is_scaled_to_the_largest_value)
+{
+	struct core_wopts wo = { .format = "table", .bar = "n" };
+	struct sink k;
+	char *got;
+
+	sink_open_with(&k, &wo);
+	put_kn(&k, "a", core_v_int(5));
+	put_kn(&k, "bb", core_v_int(10));
+	put_kn(&k, "c", core_v_null());
+	put_kn(&k, "d", core_v_numtext("-2.5", 4));
+	put_kn(&k, "e", core_v_int(0));
+	core_writer_end(k.w);
+	got = sink_text(&k);
+	cr_assert_str_eq(got,
+	    "k      n\n"
+	    "a      5  ##########\n"
+	    "bb    10  ####################\n"
+	    "c      -\n"
+	    "d   -2.5  -#####\n"
+	    "e      0\n");
+	free(got);
+	sink_close(&k);
+}
+
+Test(table, bar_column_in_utf8_uses_eighths)
+{
+	struct core_wopts wo = { .format = "table", .bar = "n", .utf8 = 1 };
+	struct sink k;
+	char *got;
+
+	sink_open_with(&k, &wo);
+	put_kn(&k, "a", core_v_int(7));      /* 7/160 of 20 cells: 7/8 */
+	put_kn(&k, "b", core_v_int(160));
+	put_kn(&k, "c", core_v_int(100));    /* 12.5 cells */
+	core_writer_end(k.w);
+	got = sink_text(&k);
+	cr_assert_str_eq(got,
+	    "k    n\n"
+	    "a    7  \xe2\x96\x89\n"
+	    "b  160  " FULL20 "\n"
+	    "c  100  " FULL4 FULL4 FULL4 "\xe2\x96\x8c\n");
+	free(got);
+	sink_close(&k);
+}
+
+Test(table, a_block_with_a_larger_value_starts_a_new_table)
+{
+	struct core_wopts wo = { .format = "table", .bar = "n" };
+	struct sink k;
+	char *got;
+
+	sink_open_with(&k, &wo);
+	put_kn(&k, "a", core_v_int(10));
+	core_writer_idle(k.w);
+	put_kn(&k, "b", core_v_int(5));      /* on the scale of 10 */
+	core_writer_idle(k.w);
+	put_kn(&k, "c", core_v_int(20));     /* a new scale, a new header */
+	core_writer_end(k.w);
+	got = sink_text(&k);
+	cr_assert_str_eq(got,
+	    "k   n\n"
+	    "a  10  ####################\n"
+	    "b   5  ##########\n"
+	    "\n"
+	    "k   n\n"
+	    "c  20  ####################\n");
+	free(got);
+	sink_close(&k);
+}
+
+Test(table, bar_stats_count_rows_and_numbers)
+{
+	struct core_wopts wo = { .format = "table", .bar = "n" };
+	struct sink k;
+	uint64_t rows, nums;
+
+	sink_open_with(&k, &wo);
+	put_kn(&k, "a", core_v_int(1));
+	put_kn(&k, "b", core_v_str("1", 1));
+	put_kn(&k, "c", core_v_double(NAN));
+	core_writer_table_bar_stats(k.w, &rows, &nums);
+	cr_expect_eq(rows, 3);
+	cr_expect_eq(nums, 1);
+	sink_close(&k);
+	sink_open(&k, "csv", 0);
+	core_writer_table_bar_stats(k.w, &rows, &nums);
+	cr_expect_eq(rows + nums, 0);
+	sink_close(&k);
+}
+
+/* ---- live ---------------------------------------------------------------- */
+
+#define SEC 1000000000LL
+
+/* Replaces each "updated HH:MM:SS" of s with "updated T". */
+static char *
+masked(char *s)
+{
+	char *p = s, *q;
+
+	while ((p = strstr(p, "updated ")) != NULL) {
+		p += 8;
+		q = p;
+		while (*q == ':' || (*q >= '0' && *q <= '9'))
+			q++;
+		*p = 'T';
+		memmove(p + 1, q, strlen(q) + 1);
+	}
+	return s;
+}
+
+static void
+live_open(struct sink *k, int rows, int cols, const char *bar, int utf8)
+{
+	struct core_wopts wo = { .format = "table", .live = 1, .rows = rows,
+		.cols = cols, .bar = bar, .utf8 = utf8 };
+
+	sink_open_with(k, &wo);
+}
+
+static void
+close_window(struct sink *k, int64_t start, int64_t end)
+{
+	struct core_window win = { .start = start, .end = end,
+		.retain = INT64_MIN };
+
+	core_writer_close(k->w, &win);
+}
+
+#define CLEAR "\033[999;1H\n\n\n\n\n\n\n\n"
+#define EL "\033[K"
+
+Test(table, live_redraws_in_place_as_each_window_closes)
+{
+	struct sink k;
+	char *got;
+
+	live_open(&k, 8, 80, NULL, 0);
+	put_kn(&k, "a", core_v_int(1));
+	put_kn(&k, "bb", core_v_int(22));
+	close_window(&k, 0, 10 * SEC);
+	cr_expect_eq(core_out_pending(&k.out), 0, "drawn before idle");
+	core_writer_idle(k.w);
+	put_kn(&k, "c", core_v_int(3));
+	close_window(&k, 10 * SEC, 20 * SEC);
+	core_writer_idle(k.w);
+	core_writer_idle(k.w);     /* nothing new: no redraw */
+	core_writer_end(k.w);
+	got = masked(sink_text(&k));
+	cr_assert_str_eq(got,
+	    CLEAR
+	    "\033[H"
+	    EL "window [1970-01-01T00:00:00Z, 00:00:10Z)  2 rows  "
+	    "updated T\n"
+	    EL "k    n\n"
+	    EL "a    1\n"
+	    EL "bb  22\n"
+	    "\033[J"
+	    "\033[H"
+	    EL "window [1970-01-01T00:00:10Z, 00:00:20Z)  1 row  "
+	    "updated T\n"
+	    EL "k  n\n"
+	    EL "c  3\n"
+	    "\033[J");
+	free(got);
+	sink_close(&k);
+}
+
+Test(table, live_cuts_rows_to_the_height_and_says_how_many_more)
+{
+	struct sink k;
+	char *got;
+	char key[2] = "a";
+	int i;
+
+	/* 8 lines: the title, the header, 4 rows, "more", the cursor's. */
+	live_open(&k, 8, 80, NULL, 1);
+	for (i = 0; i < 9; i++) {
+		key[0] = (char)('a' + i);
+		put_kn(&k, key, core_v_int(i));
+	}
+	close_window(&k, 0, 10 * SEC);
+	core_writer_end(k.w);
+	got = masked(sink_text(&k));
+	cr_assert_str_eq(got,
+	    CLEAR
+	    "\033[H"
+	    EL "window [1970-01-01T00:00:00Z, 00:00:10Z)  9 rows  "
+	    "updated T\n"
+	    EL "k  n\n"
+	    EL "a  0\n"
+	    EL "b  1\n"
+	    EL "c  2\n"
+	    EL "d  3\n"
+	    EL "\xe2\x80\xa6 5 more rows\n"
+	    "\033[J");
+	free(got);
+	sink_close(&k);
+}
+
+Test(table, live_cuts_lines_to_the_width_and_fits_the_bar)
+{
+	struct sink k;
+	char *got;
+
+	live_open(&k, 8, 16, "n", 0);
+	put_kn(&k, "a", core_v_int(1));
+	put_kn(&k, "a-long-key", core_v_int(-4));
+	close_window(&k, 0, 10 * SEC);
+	core_writer_end(k.w);
+	got = masked(sink_text(&k));
+	/* The bar gets BAR_MIN (8) cells, cut with the line at 16. */
+	cr_assert_str_eq(got,
+	    CLEAR
+	    "\033[H"
+	    EL "window [1970-01-\n"
+	    EL "k            n\n"
+	    EL "a            1\n"
+	    EL "a-long-key  -4\n"
+	    "\033[J");
+	free(got);
+	sink_close(&k);
+}
+
+Test(table, live_bar_fills_the_width_left)
+{
+	struct sink k;
+	char *got, *line;
+
+	live_open(&k, 6, 30, "n", 1);
+	put_kn(&k, "a", core_v_int(2));
+	put_kn(&k, "b", core_v_int(4));
+	close_window(&k, 0, 10 * SEC);
+	core_writer_end(k.w);
+	got = masked(sink_text(&k));
+	/* "b  4  " and 24 cells of bar: the terminal's 30 columns; a is
+	 * half of it. */
+	line = strstr(got, EL "b  4  " FULL20 FULL4 "\n");
+	cr_expect_not_null(line, "%s", got);
+	line = strstr(got, EL "a  2  " FULL4 FULL4 FULL4 "\n");
+	cr_expect_not_null(line, "%s", got);
+	free(got);
+	sink_close(&k);
+}
+
+Test(table, live_without_windows_shows_the_latest_rows)
+{
+	struct sink k;
+	char *got;
+	char key[2] = "a";
+	int i;
+
+	live_open(&k, 6, 40, NULL, 0);
+	put_kn(&k, "a", core_v_int(0));
+	core_writer_idle(k.w);
+	for (i = 1; i < 7; i++) {
+		key[0] = (char)('a' + i);
+		put_kn(&k, key, core_v_int(i));
+	}
+	core_writer_idle(k.w);
+	core_writer_end(k.w);
+	got = masked(sink_text(&k));
+	cr_assert_str_eq(got,
+	    "\033[999;1H\n\n\n\n\n\n"
+	    "\033[H"
+	    EL "1 row  updated T\n"
+	    EL "k  n\n"
+	    EL "a  0\n"
+	    "\033[J"
+	    "\033[H"
+	    EL "7 rows  updated T\n"
+	    EL "... 5 earlier rows\n"
+	    EL "k  n\n"
+	    EL "f  5\n"
+	    EL "g  6\n"
+	    "\033[J");
+	free(got);
+	sink_close(&k);
+}
+
+Test(table, live_empty_window_and_a_change_of_fields)
+{
+	static const char *const other[] = { "x" };
+	struct core_value v[1] = { core_v_str("yes", 3) };
+	struct sink k;
+	char *got;
+
+	live_open(&k, 10, 80, NULL, 0);
+	close_window(&k, 0, 10 * SEC);
+	core_writer_idle(k.w);
+	put_kn(&k, "a", core_v_int(1));
+	put(&k, schema(other, 1), v);
+	close_window(&k, 10 * SEC, 20 * SEC);
+	core_writer_end(k.w);
+	got = masked(sink_text(&k));
+	cr_assert_str_eq(got,
+	    "\033[999;1H\n\n\n\n\n\n\n\n\n\n"
+	    "\033[H"
+	    EL "window [1970-01-01T00:00:00Z, 00:00:10Z)  0 rows  "
+	    "updated T\n"
+	    "\033[J"
+	    "\033[H"
+	    EL "window [1970-01-01T00:00:10Z, 00:00:20Z)  2 rows  "
+	    "updated T\n"
+	    EL "k  n\n"
+	    EL "a  1\n"
+	    EL "\n"
+	    EL "x\n"
+	    EL "yes\n"
+	    "\033[J");
+	free(got);
+	sink_close(&k);
+}
+
+Test(table, live_rows_after_the_last_window_are_shown_at_the_end)
+{
+	struct sink k;
+	char *got, *last;
+
+	live_open(&k, 10, 80, NULL, 0);
+	put_kn(&k, "a", core_v_int(1));
+	close_window(&k, 0, 10 * SEC);
+	core_writer_idle(k.w);
+	put_kn(&k, "late", core_v_int(2));
+	core_writer_idle(k.w);     /* held: its window has not closed */
+	got = sink_text(&k);
+	cr_expect_null(strstr(got, "late"));
+	free(got);
+	core_writer_end(k.w);
+	got = masked(sink_text(&k));
+	last = strrchr(got, '\033');
+	cr_assert_not_null(last);
+	last = strstr(got, "\033[H" EL "1 row  updated T\n" EL "k     n\n"
+	    EL "late  2\n\033[J");
+	cr_expect_not_null(last, "%s", got);
 	free(got);
 	sink_close(&k);
 }

@@ -66,6 +66,11 @@ testing "bash: long option then its argument" \
 trace
 tsv"
 
+testing "bash: -o table's --redraw takes its words" \
+	"$C stream-sink --redraw ''" "auto
+always
+never"
+
 testing "bash: --opt=value split at '='" \
 	"$C stream-sink --output-format = c" "csv"
 
