@@ -598,8 +598,11 @@ exec_summary(struct sink *k)
 	st = core_execq_stats(k->q);
 	if (st->failed && k->t.status == CORE_EXIT_OK)
 		k->t.status = CORE_EXIT_DATA;
-	if (st->failed == 0 && st->limited == 0 && st->dropped == 0)
+	if (st->failed == 0 && st->limited == 0 && st->dropped == 0) {
+		core_execq_free(k->q);
+		k->q = NULL;
 		return;
+	}
 	core_buf_addf(&b, "--exec: %llu command%s run", (unsigned long long)
 	    st->started, st->started == 1 ? "" : "s");
 	if (st->failed)
