@@ -545,3 +545,30 @@ Test(execq, cannot_start_is_a_failure_with_errno, .timeout = 20)
 	cr_expect_eq(core_execq_stats(u.q)->failed, 1);
 	teardown_run(&u);
 }
+
+static void
+on_sig(struct core_loop *l, void *ctx)
+{
+	(void)l;
+	(*(int *)ctx)++;
+}
+
+/* A child ending wakes the loop through the signal pipe, but it is not a
+ * signal for the tool: SIGINT handling must not see it. */
+Test(execq, child_exit_is_not_a_signal, .timeout = 20)
+{
+	struct run u;
+	int sigs = 0;
+
+	setup_run(&u, "true", 2, 10, NULL, 0);
+	core_loop_signals(u.l, on_sig, &sigs);
+	/* The signal first, the children's ends after it. */
+	raise(SIGTERM);
+	push_n(&u, 1);
+	push_n(&u, 2);
+	drain(&u);
+	cr_expect_eq(u.ndone, 2);
+	cr_expect_eq(sigs, 1);
+	cr_expect_eq(core_loop_signal_last(u.l), SIGTERM);
+	teardown_run(&u);
+}

@@ -155,4 +155,11 @@ stream-sink: --exec: the command is empty
 Try 'stream-sink --help' for more information.
 rc=2" "$J"
 
+testing "bash completion offers the --exec options" \
+	"bash -c 'source $TESTDIR/../../completions/streamutils.bash
+	COMP_WORDS=(stream-sink --ex); COMP_CWORD=1; _streamutils stream-sink --ex stream-sink
+	printf \"%s\\n\" \"\${COMPREPLY[@]}\"' | sort" \
+	"--exec
+--exec-timeout"
+
 done_testing
