@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "libcore/cli.h"
 #include "libcore/dur.h"
 #include "libcore/err.h"
+#include "libcore/execq.h"
 #include "libcore/feed.h"
 #include "libcore/sock.h"
 #include "libcore/term.h"
@@ -23,7 +25,8 @@
 enum {
 	OPT_OUTPUT = CORE_OPT_TOOL, OPT_APPEND, OPT_ROTATE, OPT_FIELDS,
 	OPT_NOHEADER, OPT_CONNECT, OPT_LISTEN, OPT_RETRY, OPT_BUFFER,
-	OPT_ONFULL, OPT_REDRAW, OPT_BAR
+	OPT_ONFULL, OPT_REDRAW, OPT_BAR, OPT_EXEC, OPT_MAXPROCS, OPT_RATELIMIT,
+	OPT_EXECTIMEOUT
 };
 
 static const struct core_opt options[] = {
@@ -56,6 +59,17 @@ static const struct core_opt options[] = {
 	  "auto always never" },
 	{ OPT_BAR, 0, "bar", "FIELD", "-o table: add a column with a bar for "
 	  "the number in FIELD", NULL },
+	{ OPT_EXEC, 0, "exec", "CMD", "run CMD with /bin/sh for each record: "
+	  "the record as NDJSON on its stdin, its fields in STREAM_NAME (and "
+	  "NAME) variables; records go to stdout only with -o or --output",
+	  "@cmd" },
+	{ OPT_MAXPROCS, 'P', "max-procs", "N", "with --exec, run at most N "
+	  "commands at a time (default 4); the next records wait", NULL },
+	{ OPT_RATELIMIT, 0, "rate-limit", "N/DUR", "with --exec, run at most "
+	  "N commands per DUR (10/1m: a burst of 10, then one every 6s); "
+	  "records over it are not run, and counted", NULL },
+	{ OPT_EXECTIMEOUT, 0, "exec-timeout", "DUR", "with --exec, stop a "
+	  "command after DUR (SIGTERM, SIGKILL 2s later)", NULL },
 	CORE_OPTS_OUTPUT("ndjson csv tsv logfmt lines table trace frames"),
 	CORE_OPTS_COMMON,
 	{ 0, 0, NULL, NULL, NULL, NULL }
@@ -63,7 +77,8 @@ static const struct core_opt options[] = {
 
 static const struct core_cli cli = {
 	"[-o FORMAT] [--output FILE [-a] [--rotate SIZE|DUR]] "
-	"[-c ENDPOINT | -l ENDPOINT] [-k LIST] [options] [FILE ...]",
+	"[-c ENDPOINT | -l ENDPOINT] [-k LIST] "
+	"[--exec CMD [-P N] [--rate-limit N/DUR]] [options] [FILE ...]",
 	"Writes records from frames or NDJSON as text (NDJSON by default), on "
 	"standard\noutput or into files.",
 	options, "@file"
@@ -109,6 +124,16 @@ struct sink {
 	uint64_t nsubs_total;
 	int paused;
 	const char *redraw;       /* -o table: auto, always, never */
+	/* --exec */
+	struct core_execq_opts xo;
+	struct core_ratelim rate;
+	const char *rate_arg;
+	struct core_execq *q;
+	int exec_only;            /* records go to the commands only */
+	uint64_t xseq;            /* records of the current input so far */
+	int64_t limit_warned;     /* when --rate-limit was last told of */
+	struct core_timer room_timer;
+	int stop_waited;
 };
 
 /* A subscriber of --listen: its own output and writer (so it gets the
@@ -224,6 +249,27 @@ on_opt(int id, const char *arg, void *ctx)
 		if (*arg == '\0')
 			core_usage_error("--bar: empty field name");
 		k->wo.bar = arg;
+		break;
+	case OPT_EXEC:
+		if (arg[0] == '\0')
+			core_usage_error("--exec: the command is empty");
+		k->xo.cmd = arg;
+		break;
+	case OPT_MAXPROCS:
+		k->xo.max_procs = (unsigned)core_arg_num("--max-procs", arg, 1,
+		    1024);
+		break;
+	case OPT_RATELIMIT:
+		if (core_ratelim_parse(&k->rate, arg, &err) < 0)
+			core_usage_error("--rate-limit: '%s': %s (write e.g. "
+			    "10/1m, 1/5s)", arg, err);
+		k->rate_arg = arg;
+		break;
+	case OPT_EXECTIMEOUT:
+		k->xo.timeout = core_arg_dur("--exec-timeout", arg, 0);
+		if (k->xo.timeout <= 0)
+			core_usage_error("--exec-timeout: '%s' is not more than "
+			    "0", arg);
 		break;
 	}
 	return 0;
@@ -537,6 +583,8 @@ written(struct sink *k)
 	return k->file_bytes + k->t.out.total + core_out_pending(&k->t.out);
 }
 
+static void exec_summary(struct sink *k);
+
 /* Records a broken link cost are in the summary, as dropped ones; a bar
  * field that never held a number is most likely misspelt. */
 static _Noreturn void
@@ -558,7 +606,146 @@ sink_exit(struct sink *k)
 	if (rows && !nums)
 		core_warnx("--bar %s: no record had a number in this field",
 		    k->wo.bar);
+	exec_summary(k);
 	core_tool_exit(&k->t, k->sig);
+}
+
+/* ---- --exec -------------------------------------------------------------- */
+
+/* Records wait for a free slot up to this many; then input pauses. */
+#define EXEC_QUEUE 64
+
+static void
+exec_done(const struct core_execq_result *r, void *ctx)
+{
+	struct sink *k = ctx;
+	char d[CORE_DUR_BUFSZ];
+
+	if (r->stopped)
+		return;    /* interrupted: the signal says it all */
+	if (r->err)
+		core_report_warnx(&k->t.rep, "%s: cannot run /bin/sh: %s",
+		    r->where, strerror(r->err));
+	else if (r->timed_out) {
+		core_dur_format(k->xo.timeout, d);
+		core_report_warnx(&k->t.rep, "%s: command stopped after "
+		    "--exec-timeout %s", r->where, d);
+	} else if (WIFSIGNALED(r->status))
+		core_report_warnx(&k->t.rep, "%s: command killed by signal %d "
+		    "(%s)", r->where, WTERMSIG(r->status),
+		    strsignal(WTERMSIG(r->status)));
+	else if (WEXITSTATUS(r->status) != 0)
+		core_report_warnx(&k->t.rep, "%s: command exited with status "
+		    "%d%s", r->where, WEXITSTATUS(r->status),
+		    WEXITSTATUS(r->status) == 127 ? " (command not found)" :
+		    WEXITSTATUS(r->status) == 126 ? " (cannot execute)" : "");
+}
+
+static void
+exec_resume(struct core_loop *l, void *ctx)
+{
+	struct sink *k = ctx;
+
+	(void)l;
+	if (!k->paused)
+		core_feed_resume(&k->feeds[k->cur]);
+}
+
+/* The queue has room again: read on, from the loop (not from inside the
+ * queue's bookkeeping). */
+static void
+exec_room(struct core_loop *l, void *ctx)
+{
+	struct sink *k = ctx;
+
+	core_loop_timer(l, &k->room_timer, 1, exec_resume, k);
+}
+
+static void
+exec_drained(struct core_loop *l, void *ctx)
+{
+	(void)l;
+	sink_done(ctx);
+}
+
+/* A record for the commands: returns 1 when the input must wait. */
+static int
+exec_rec(struct sink *k, struct core_feed *f, const struct core_rec *r)
+{
+	char where[512];
+	int64_t now;
+
+	snprintf(where, sizeof(where), "%s: record %llu", f->in.name,
+	    (unsigned long long)k->xseq + 1);
+	switch (core_execq_push(k->q, r, where)) {
+	case CORE_EXECQ_FULL:
+		return 1;
+	case CORE_EXECQ_LIMITED:
+		/* Told of at the first, then at most once a DUR. */
+		now = core_now_mono();
+		if (core_execq_stats(k->q)->limited == 1 ||
+		    now - k->limit_warned >= k->rate.per) {
+			k->limit_warned = now;
+			core_report_warnx(&k->t.rep, "%s: not run: over "
+			    "--rate-limit %s (%llu so far)", where, k->rate_arg,
+			    (unsigned long long)core_execq_stats(k->q)->limited);
+		}
+		break;
+	default:
+		break;
+	}
+	k->xseq++;
+	return 0;
+}
+
+/* At the end: what the commands did, when anything went wrong; a failed
+ * command makes the run fail (status 1). */
+static void
+exec_summary(struct sink *k)
+{
+	const struct core_execq_stats *st;
+	struct core_buf b = CORE_BUF_INIT;
+
+	if (k->q == NULL)
+		return;
+	if (core_execq_running(k->q))
+		core_execq_kill(k->q);
+	st = core_execq_stats(k->q);
+	if (st->failed && k->t.status == CORE_EXIT_OK)
+		k->t.status = CORE_EXIT_DATA;
+	if (st->failed == 0 && st->limited == 0 && st->dropped == 0) {
+		core_execq_free(k->q);
+		k->q = NULL;
+		return;
+	}
+	core_buf_addf(&b, "--exec: %llu command%s run", (unsigned long long)
+	    st->started, st->started == 1 ? "" : "s");
+	if (st->failed)
+		core_buf_addf(&b, ", %llu failed", (unsigned long long)
+		    st->failed);
+	if (st->limited)
+		core_buf_addf(&b, "; %llu record%s not run (rate limit)",
+		    (unsigned long long)st->limited, st->limited == 1 ? "" :
+		    "s");
+	if (st->dropped)
+		core_buf_addf(&b, "; %llu record%s not run (interrupted)",
+		    (unsigned long long)st->dropped, st->dropped == 1 ? "" :
+		    "s");
+	core_warnx("%s", core_buf_str(&b));
+	core_buf_release(&b);
+	core_execq_free(k->q);
+	k->q = NULL;
+}
+
+/* The end of the input: with --exec, after the last command. */
+static void
+sink_end(struct sink *k)
+{
+	if (k->q && (core_execq_running(k->q) || core_execq_waiting(k->q))) {
+		core_execq_on_drained(k->q, exec_drained, k);
+		return;
+	}
+	sink_exit(k);
 }
 
 static int
@@ -566,6 +753,10 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 {
 	struct sink *k = ctx;
 
+	if (k->q && ev->kind == CORE_EV_REC && exec_rec(k, f, &ev->rec))
+		return 1;
+	if (k->exec_only && ev->kind == CORE_EV_REC)
+		return 0;
 	if (k->listen) {
 		if (ev->kind == CORE_EV_BAD)
 			core_report_bad(&k->t.rep, f->in.name, ev);
@@ -649,6 +840,7 @@ on_eof(struct core_feed *f, void *ctx)
 		k->t.status = CORE_EXIT_DATA;
 	}
 	k->ended = 0;
+	k->xseq = 0;
 	if (k->cur + 1 < k->nfiles) {
 		k->cur++;
 		core_feed_start(&k->feeds[k->cur], on_event, on_eof, k);
@@ -665,7 +857,7 @@ sink_done(struct sink *k)
 		k->eof = 1;
 		return;
 	}
-	sink_exit(k);
+	sink_end(k);
 }
 
 static void
@@ -686,7 +878,15 @@ stop_now(struct core_loop *l, void *ctx)
 {
 	struct sink *k = ctx;
 
-	(void)l;
+	if (k->q && core_execq_running(k->q) && !k->stop_waited) {
+		/* The commands got the signal too: a moment for them to
+		 * end, then SIGKILL. */
+		k->stop_waited = 1;
+		core_execq_on_drained(k->q, exec_drained, k);
+		core_loop_timer(l, &k->stop_timer, core_now_mono() +
+		    CORE_EXECQ_KILL_AFTER, stop_now, k);
+		return;
+	}
 	sink_exit(k);
 }
 
@@ -695,11 +895,16 @@ on_signal(struct core_loop *l, void *ctx)
 {
 	struct sink *k = ctx;
 
-	if (k->sig)
+	if (k->sig) {
+		if (k->q)
+			sink_exit(k);    /* a second one: no more waiting */
 		return;
+	}
 	/* Upstream got the signal too and is flushing: take what it sends
-	 * for a moment, then end. */
+	 * for a moment, then end.  No command starts from now on. */
 	k->sig = core_loop_signal_last(l);
+	if (k->q)
+		core_execq_stop(k->q, k->sig);
 	core_loop_timer(l, &k->stop_timer, core_now_mono() + 200000000,
 	    stop_now, k);
 }
@@ -749,6 +954,9 @@ main(int argc, char **argv)
 	    k->ep.kind == CORE_EP_UDP))
 		core_usage_error("--retry, --buffer and --on-full go with "
 		    "--connect to tcp:// or unix:");
+	if ((k->xo.max_procs || k->rate_arg || k->xo.timeout) && !k->xo.cmd)
+		core_usage_error("--max-procs, --rate-limit and --exec-timeout "
+		    "go with --exec");
 	if (k->connect && !k->retry)
 		k->retry = 30 * 1000000000LL;
 	if (!k->bufmax)
@@ -801,6 +1009,20 @@ main(int argc, char **argv)
 		core_loop_fd(k->t.loop, k->lfd, POLLIN, on_sub_accept, k);
 		core_loop_idle(k->t.loop, subs_flush, k);
 		core_atexit(subs_end, k);
+	}
+	if (k->xo.cmd) {
+		if (k->xo.max_procs == 0)
+			k->xo.max_procs = 4;
+		k->xo.max_queue = EXEC_QUEUE;
+		k->xo.rate = k->rate_arg ? &k->rate : NULL;
+		k->q = core_execq_new(k->t.loop, &k->xo, exec_done, k);
+		core_execq_on_room(k->q, exec_room, k);
+		/* The commands' standard output is the sink's: records go
+		 * there only when asked for. */
+		if (!com.outfmt && !k->path && !k->connect && !k->listen) {
+			k->exec_only = 1;
+			k->t.out.fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		}
 	}
 	k->dec.format = "auto";
 	k->feeds = core_xcalloc(k->nfiles, sizeof(*k->feeds));

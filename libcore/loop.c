@@ -41,6 +41,8 @@ struct core_loop {
 	struct hook last;
 	core_fn sigfn;
 	void *sigctx;
+	core_fn chldfn;
+	void *chldctx;
 	int sigpipe[2];
 	int lastsig;
 	int stop;
@@ -218,7 +220,8 @@ on_signal(int sig)
 	int e = errno;
 	char c = (char)sig;
 
-	pending_sig = sig;
+	if (sig != SIGCHLD)
+		pending_sig = sig;
 	if (sig_wfd >= 0)
 		(void)!write(sig_wfd, &c, 1);
 	errno = e;
@@ -228,14 +231,38 @@ static void
 sig_readable(struct core_loop *l, int fd, int revents, void *ctx)
 {
 	char buf[64];
-	ssize_t n;
+	ssize_t n, i;
+	int sig = 0, chld = 0;
 
 	(void)revents;
 	(void)ctx;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		l->lastsig = buf[n - 1];
-	if (l->sigfn)
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (i = 0; i < n; i++) {
+			if (buf[i] == SIGCHLD) {
+				chld = 1;
+			} else {
+				l->lastsig = buf[i];
+				sig = 1;
+			}
+		}
+	}
+	if (chld && l->chldfn)
+		l->chldfn(l, l->chldctx);
+	if (sig && l->sigfn)
 		l->sigfn(l, l->sigctx);
+}
+
+/* The self-pipe the signal handler writes the signal number into. */
+static int
+sigpipe_open(struct core_loop *l)
+{
+	if (l->sigpipe[0] >= 0)
+		return 0;
+	if (pipe2(l->sigpipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		return -1;
+	sig_wfd = l->sigpipe[1];
+	core_loop_fd(l, l->sigpipe[0], POLLIN, sig_readable, NULL);
+	return 0;
 }
 
 void
@@ -243,12 +270,8 @@ core_loop_signals(struct core_loop *l, core_fn fn, void *ctx)
 {
 	struct sigaction sa;
 
-	if (l->sigpipe[0] < 0) {
-		if (pipe2(l->sigpipe, O_NONBLOCK | O_CLOEXEC) < 0)
-			return;
-		sig_wfd = l->sigpipe[1];
-		core_loop_fd(l, l->sigpipe[0], POLLIN, sig_readable, NULL);
-	}
+	if (sigpipe_open(l) < 0)
+		return;
 	l->sigfn = fn;
 	l->sigctx = ctx;
 	memset(&sa, 0, sizeof(sa));
@@ -257,6 +280,24 @@ core_loop_signals(struct core_loop *l, core_fn fn, void *ctx)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+}
+
+int
+core_loop_children(struct core_loop *l, core_fn fn, void *ctx)
+{
+	struct sigaction sa;
+
+	if (sigpipe_open(l) < 0)
+		return -1;
+	l->chldfn = fn;
+	l->chldctx = ctx;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	/* Restarted, so that a child ending does not interrupt a blocking
+	 * write elsewhere; poll(2) still wakes up through the pipe. */
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGCHLD, &sa, NULL);
 }
 
 int

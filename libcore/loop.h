@@ -62,6 +62,13 @@ void core_loop_idle_last(struct core_loop *l, core_fn fn, void *ctx);
 void core_loop_signals(struct core_loop *l, core_fn fn, void *ctx);
 int core_loop_signal_last(const struct core_loop *l);
 
+/*
+ * Catches SIGCHLD (through the same self-pipe); fn runs from the loop
+ * after one or more children ended, and reaps them (waitpid WNOHANG: one
+ * call may stand for several children).  Returns 0 or -1 (errno).
+ */
+int core_loop_children(struct core_loop *l, core_fn fn, void *ctx);
+
 void core_loop_stop(struct core_loop *l);
 /* Runs until core_loop_stop, or until nothing is left to wait for. */
 void core_loop_run(struct core_loop *l);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,4 +242,29 @@ core_report_finish(struct core_report *r)
 		free(r->errors);
 		r->errors = NULL;
 	}
+}
+
+void
+core_report_warnx(struct core_report *r, const char *fmt, ...)
+{
+	char msg[3072];
+	va_list ap;
+	int64_t now;
+
+	if (r->quiet)
+		return;
+	if (r->warned >= CORE_REPORT_BURST) {
+		now = core_now_mono();
+		if (now - r->last_warn < 1000000000) {
+			r->suppressed++;
+			return;
+		}
+		r->last_warn = now;
+	}
+	r->warned++;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	core_warnx("%s%s", msg, r->warned == CORE_REPORT_BURST ? " (further "
+	    "warnings at most one a second)" : "");
 }

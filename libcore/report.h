@@ -57,4 +57,12 @@ void core_report_count(struct core_report *r, const char *kind, uint64_t n);
 /* The summary line, if anything was counted; flushes --errors. */
 void core_report_finish(struct core_report *r);
 
+/*
+ * A warning about one item that is not bad input (a command that failed),
+ * under the same limit as core_report_bad's (the first CORE_REPORT_BURST,
+ * then one a second) and silenced by --quiet.
+ */
+void core_report_warnx(struct core_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 #endif
