@@ -11,17 +11,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "libcore/buf.h"
 #include "libcore/cli.h"
 #include "libcore/dur.h"
 #include "libcore/err.h"
 #include "libcore/feed.h"
+#include "libcore/prom.h"
+#include "libcore/promhttp.h"
 #include "libcore/sock.h"
 #include "libcore/tool.h"
 #include "libcore/xalloc.h"
 
 enum {
 	OPT_OUTPUT = CORE_OPT_TOOL, OPT_APPEND, OPT_ROTATE, OPT_FIELDS,
-	OPT_NOHEADER, OPT_CONNECT, OPT_LISTEN, OPT_RETRY
+	OPT_NOHEADER, OPT_CONNECT, OPT_LISTEN, OPT_RETRY,
+	OPT_METRICS, OPT_MPREFIX, OPT_MLABELS, OPT_MTTL, OPT_LINGER
 };
 
 static const struct core_opt options[] = {
@@ -44,6 +48,19 @@ static const struct core_opt options[] = {
 	  "by default); input waits while there is none", NULL },
 	{ OPT_RETRY, 0, "retry", "DUR", "with --connect, keep trying to "
 	  "(re)connect for DUR before giving up (default 30s)", NULL },
+	{ OPT_METRICS, 0, "metrics", "HOST:PORT", "serve the latest value of "
+	  "each number field per label set as Prometheus metrics on "
+	  "http://HOST:PORT/metrics (port 0: any free one); records are then "
+	  "written only if -o, --output, --connect or --listen asks", NULL },
+	{ OPT_MPREFIX, 0, "metrics-prefix", "PREFIX", "metric names start "
+	  "with PREFIX (default stream_)", NULL },
+	{ OPT_MLABELS, 0, "metrics-labels", "LIST", "these fields are labels "
+	  "whatever their type (group keys that are numbers, like status)",
+	  NULL },
+	{ OPT_MTTL, 0, "metrics-ttl", "DUR", "drop a series not updated for "
+	  "DUR of event time (default: keep every series)", NULL },
+	{ OPT_LINGER, 0, "linger", NULL, "with --metrics, keep serving after "
+	  "the end of input, until a signal", NULL },
 	CORE_OPTS_OUTPUT("ndjson csv tsv logfmt lines table trace frames"),
 	CORE_OPTS_COMMON,
 	{ 0, 0, NULL, NULL, NULL, NULL }
@@ -51,7 +68,8 @@ static const struct core_opt options[] = {
 
 static const struct core_cli cli = {
 	"[-o FORMAT] [--output FILE [-a] [--rotate SIZE|DUR]] "
-	"[-c ENDPOINT | -l ENDPOINT] [-k LIST] [options] [FILE ...]",
+	"[-c ENDPOINT | -l ENDPOINT] [-k LIST] [--metrics HOST:PORT] [options] "
+	"[FILE ...]",
 	"Writes records from frames or NDJSON as text (NDJSON by default), on "
 	"standard\noutput or into files.",
 	options, "@file"
@@ -85,6 +103,17 @@ struct sink {
 	size_t nsubs;
 	uint64_t nsubs_total;
 	int paused;
+	/* --metrics */
+	const char *metrics, *mprefix, *mlabels;
+	struct core_endpoint mep;
+	int64_t mttl;
+	int linger, lingering;
+	int metrics_only;         /* no record output asked for */
+	struct core_prom *prom;
+	struct core_promhttp *http;
+	struct core_buf mtext;
+	int mdirty;
+	int64_t mbuilt;           /* monotonic ns of the last publish */
 };
 
 /* A subscriber of --listen: its own output and writer (so it gets the
@@ -96,6 +125,8 @@ struct sub {
 };
 
 static struct sink K;
+
+static void metrics_endpoint(struct sink *k, const char *arg);
 
 static int
 on_opt(int id, const char *arg, void *ctx)
@@ -171,6 +202,28 @@ on_opt(int id, const char *arg, void *ctx)
 		break;
 	case OPT_RETRY:
 		k->retry = core_arg_dur("--retry", arg, 0);
+		break;
+	case OPT_METRICS:
+		metrics_endpoint(k, arg);
+		break;
+	case OPT_MPREFIX:
+		if (!core_prom_prefix_ok(arg))
+			core_usage_error("--metrics-prefix: '%s' is not the start "
+			    "of a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)", arg);
+		k->mprefix = arg;
+		break;
+	case OPT_MLABELS:
+		k->mlabels = arg;
+		break;
+	case OPT_MTTL:
+		k->mttl = core_arg_dur("--metrics-ttl", arg, 0);
+		if (k->mttl <= 0)
+			core_usage_error("--metrics-ttl: '%s': give a duration "
+			    "above 0 (or leave it out to keep every series)",
+			    arg);
+		break;
+	case OPT_LINGER:
+		k->linger = 1;
 		break;
 	}
 	return 0;
@@ -388,6 +441,159 @@ subs_end(void *ctx)
 		unlink(k->ep.path);
 }
 
+/* ---- --metrics ---------------------------------------------------------- */
+
+/* HOST:PORT or tcp://HOST:PORT, the port a number. */
+static void
+metrics_endpoint(struct sink *k, const char *arg)
+{
+	char msg[256], *text;
+	size_t len = strlen(arg) + 8;
+	const char *port;
+
+	if (k->metrics)
+		core_usage_error("--metrics: given twice");
+	if (strncmp(arg, "tcp://", 6) != 0 && (strstr(arg, "://") ||
+	    strncmp(arg, "unix:", 5) == 0))
+		core_usage_error("--metrics: '%s': give HOST:PORT or "
+		    "tcp://HOST:PORT (HTTP is served over TCP)", arg);
+	text = core_xmalloc(len);
+	snprintf(text, len, "%s%s", strncmp(arg, "tcp://", 6) == 0 ? "" :
+	    "tcp://", arg);
+	if (core_endpoint_parse(&k->mep, text, msg, sizeof(msg)) < 0)
+		core_usage_error("--metrics: '%s': expected HOST:PORT (e.g. "
+		    "127.0.0.1:9464)", arg);
+	free(text);
+	port = k->mep.port;
+	if (port[strspn(port, "0123456789")] != '\0' || strlen(port) > 5 ||
+	    atoi(port) > 65535)
+		core_usage_error("--metrics: '%s': the port must be a number "
+		    "from 0 to 65535", arg);
+	k->metrics = arg;
+}
+
+/* The table as text, handed to the server. */
+static void
+metrics_publish(struct sink *k)
+{
+	core_prom_set_bad(k->prom, k->t.rep.bad);
+	core_buf_reset(&k->mtext);
+	core_prom_render(k->prom, &k->mtext);
+	core_promhttp_publish(k->http, &k->mtext);
+	k->mdirty = 0;
+	k->mbuilt = core_now_mono();
+}
+
+/* When the input pauses (the flush rule), and at least once a second
+ * while it keeps coming: scrapes see the table at most that old. */
+static void
+metrics_idle(struct core_loop *l, void *ctx)
+{
+	struct sink *k = ctx;
+
+	(void)l;
+	if (k->mdirty)
+		metrics_publish(k);
+}
+
+static void
+metrics_event(struct sink *k, const struct core_event *ev)
+{
+	switch (ev->kind) {
+	case CORE_EV_REC:
+		core_prom_rec(k->prom, &ev->rec);
+		break;
+	case CORE_EV_WM:
+		core_prom_wm(k->prom, ev->wm);
+		break;
+	case CORE_EV_BAD:
+		k->mdirty = 1;    /* counted after this */
+		return;
+	default:
+		return;
+	}
+	k->mdirty = 1;
+	if (core_now_mono() - k->mbuilt >= 1000000000)
+		metrics_publish(k);
+}
+
+static void
+metrics_stop(void *ctx)
+{
+	struct sink *k = ctx;
+
+	core_promhttp_free(k->http);
+	k->http = NULL;
+	core_prom_free(k->prom);
+	k->prom = NULL;
+	core_buf_release(&k->mtext);
+	core_endpoint_release(&k->mep);
+}
+
+static void
+metrics_start(struct sink *k)
+{
+	char err[300], bound[200];
+	size_t i, n;
+	char **labels;
+	int lfd;
+
+	k->prom = core_prom_new(k->mprefix ? k->mprefix : "stream_", k->mttl);
+	core_prom_ignore(k->prom, "window_start");
+	core_prom_ignore(k->prom, "window_end");
+	if (k->mlabels) {
+		labels = core_split_list(k->mlabels, &n);
+		for (i = 0; i < n; i++) {
+			if (labels[i][0] == '\0')
+				core_usage_error("--metrics-labels: empty field "
+				    "name in '%s'", k->mlabels);
+			core_prom_label(k->prom, labels[i]);
+		}
+		core_free_list(labels);
+	}
+	lfd = core_sock_listen(&k->mep, bound, sizeof(bound), err,
+	    sizeof(err));
+	if (lfd < 0)
+		core_die(CORE_EXIT_IO, "%s", err);
+	k->http = core_promhttp_start(lfd, err, sizeof(err));
+	if (k->http == NULL)
+		core_die(CORE_EXIT_IO, "--metrics: %s", err);
+	core_atexit(metrics_stop, k);
+	core_buf_init(&k->mtext);
+	metrics_publish(k);
+	core_loop_idle(k->t.loop, metrics_idle, k);
+	if (!k->t.com.quiet)
+		core_warnx("serving metrics on http://%s/metrics",
+		    strncmp(bound, "tcp://", 6) == 0 ? bound + 6 : bound);
+}
+
+/*
+ * The input ended: the last table is published.  With --linger, the
+ * stream's readers get its end now and the metrics stay until a signal
+ * (returns 1); else the tool ends (0).
+ */
+static int
+metrics_end(struct sink *k)
+{
+	/* The end of input is watermark +inf (text inputs carry none). */
+	core_prom_wm(k->prom, CORE_WM_MAX);
+	metrics_publish(k);
+	if (!k->linger)
+		return 0;
+	k->lingering = 1;
+	if (!k->t.finished) {
+		k->t.finished = 1;
+		core_writer_end(k->t.w);
+	}
+	core_tool_flush(&k->t);
+	if (k->listen) {
+		subs_end(k);
+		core_loop_fd_del(k->t.loop, k->lfd);
+		close(k->lfd);
+	}
+	return 1;
+}
+
 static int
 open_output(struct sink *k)
 {
@@ -451,6 +657,15 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 {
 	struct sink *k = ctx;
 
+	if (k->prom)
+		metrics_event(k, ev);
+	if (k->metrics_only) {
+		if (ev->kind == CORE_EV_BAD)
+			core_report_bad(&k->t.rep, f->in.name, ev);
+		else if (ev->kind == CORE_EV_END)
+			k->ended = 1;
+		return 0;
+	}
 	if (k->listen) {
 		if (ev->kind == CORE_EV_BAD)
 			core_report_bad(&k->t.rep, f->in.name, ev);
@@ -525,6 +740,8 @@ on_eof(struct core_feed *f, void *ctx)
 		core_feed_start(&k->feeds[k->cur], on_event, on_eof, k);
 		return;
 	}
+	if (k->prom && metrics_end(k))
+		return;
 	sink_exit(k);
 }
 
@@ -555,6 +772,11 @@ on_signal(struct core_loop *l, void *ctx)
 {
 	struct sink *k = ctx;
 
+	if (k->lingering) {
+		/* --linger: the input was complete; a signal is the way to
+		 * stop serving, not a failure. */
+		sink_exit(k);
+	}
 	if (k->sig)
 		return;
 	/* Upstream got the signal too and is flushing: take what it sends
@@ -585,6 +807,11 @@ main(int argc, char **argv)
 		core_usage_error("--retry goes with --connect");
 	if (k->connect && !k->retry)
 		k->retry = 30 * 1000000000LL;
+	if ((k->mprefix || k->mlabels || k->mttl || k->linger) && !k->metrics)
+		core_usage_error("--metrics-prefix, --metrics-labels, "
+		    "--metrics-ttl and --linger go with --metrics");
+	k->metrics_only = k->metrics && !com.outfmt && !k->path &&
+	    !k->connect && !k->listen;
 	if (k->connect && k->ep.kind == CORE_EP_UDP && (com.outfmt == NULL ||
 	    strcmp(com.outfmt, "frames") == 0 || strcmp(com.outfmt, "table") ==
 	    0))
@@ -607,6 +834,12 @@ main(int argc, char **argv)
 		free(k->t.out.name);
 		k->t.out.name = core_xstrdup(k->path);
 	}
+	if (k->metrics_only) {
+		/* The records go to the metrics only. */
+		k->t.out.fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	}
+	if (k->metrics)
+		metrics_start(k);
 	if (k->listen) {
 		char err[300], bound[200];
 
