@@ -54,7 +54,8 @@ MANS = $(wildcard man/*.1 man/*.5 man/*.7)
 # Debian packages: to build, to test, and what the benchmarks compare with.
 DEB_BUILD = make gcc libc6-dev pkg-config libcsv-dev libjansson-dev \
 	libcriterion-dev libpcre2-dev libmicrohttpd-dev
-DEB_TEST = mandoc bash procps zsh sqlite3 netcat-openbsd socat python3 bsdextrautils curl
+DEB_TEST = mandoc bash procps zsh sqlite3 netcat-openbsd socat python3 bsdextrautils curl \
+	python3-prometheus-client
 DEB_BENCH = jq miller mawk gawk datamash hyperfine sqlite3 netcat-openbsd valgrind
 DEB_FUZZ = clang libclang-rt-dev
 

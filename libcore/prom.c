@@ -9,6 +9,7 @@
 
 #include "libcore/buf.h"
 #include "libcore/event.h"
+#include "libcore/json.h"
 #include "libcore/kmap.h"
 #include "libcore/xalloc.h"
 
@@ -101,10 +102,22 @@ core_prom_prefix_ok(const char *s)
 	return 1;
 }
 
+/* The length of the UTF-8 sequence at p[0..n), or 0 when it is not one. */
+static size_t
+utf8_len(const char *p, size_t n)
+{
+	unsigned char c = (unsigned char)p[0];
+	size_t want = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
+	    c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+
+	return want && want <= n && core_utf8_valid(p, want) ? want : 0;
+}
+
 void
 core_prom_escape(struct core_buf *b, const char *p, size_t len)
 {
-	size_t i;
+	int valid = core_utf8_valid(p, len);
+	size_t i, n;
 
 	for (i = 0; i < len; i++) {
 		if (p[i] == '\\')
@@ -113,8 +126,16 @@ core_prom_escape(struct core_buf *b, const char *p, size_t len)
 			core_buf_add(b, "\\\"", 2);
 		else if (p[i] == '\n')
 			core_buf_add(b, "\\n", 2);
-		else
+		else if (valid || (unsigned char)p[i] < 0x80)
 			core_buf_addc(b, p[i]);
+		else if ((n = utf8_len(p + i, len - i)) > 0) {
+			core_buf_add(b, p + i, n);
+			i += n - 1;
+		} else {
+			/* The format is UTF-8: a bad byte would fail the
+			 * whole scrape. */
+			core_buf_add(b, "\xef\xbf\xbd", 3);
+		}
 	}
 }
 

@@ -71,7 +71,8 @@ void core_prom_name(struct core_buf *b, const char *p, size_t len, int first,
     int label);
 /* Whether s is "" or a valid metric name: the check for a prefix. */
 int core_prom_prefix_ok(const char *s);
-/* Appends a label value escaped: \\, \" and \n. */
+/* Appends a label value escaped: \\, \" and \n; invalid UTF-8 bytes
+ * become U+FFFD. */
 void core_prom_escape(struct core_buf *b, const char *p, size_t len);
 /* Appends a sample value: NaN, +Inf, -Inf, or the shortest exact number. */
 void core_prom_double(struct core_buf *b, double d);

@@ -108,6 +108,19 @@ Test(prom, label_values_are_escaped)
 	core_prom_free(p);
 }
 
+Test(prom, invalid_utf8_in_values_becomes_replacement_characters)
+{
+	struct core_buf b = CORE_BUF_INIT;
+
+	core_prom_escape(&b, "caf\xc3\xa9 \xff\xc3\"", 9);
+	cr_expect_str_eq(core_buf_str(&b), "caf\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd"
+	    "\\\"");
+	core_buf_reset(&b);
+	core_prom_escape(&b, "\xe2\x82", 2);
+	cr_expect_str_eq(core_buf_str(&b), "\xef\xbf\xbd\xef\xbf\xbd");
+	core_buf_release(&b);
+}
+
 Test(prom, strings_are_labels_numbers_gauges_the_rest_left_out)
 {
 	struct core_prom *p = core_prom_new("stream_", 0);

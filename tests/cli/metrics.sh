@@ -78,6 +78,44 @@ streamutils_sink_series_expired_total 0
 streamutils_sink_watermark_seconds +Inf
 rc=0' "$EVENTS"
 
+# A real client's parser, the official Python client's (Debian's
+# python3-prometheus-client, hence Debian's python3), reads the text back.
+cat >"$SCRATCH/promparse" <<'EOF'
+#!/usr/bin/python3
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+for m in text_string_to_metric_families(sys.stdin.read()):
+    for s in m.samples:
+        labels = ",".join("%s=%r" % kv for kv in sorted(s.labels.items()))
+        print(m.type, s.name, labels, s.value)
+EOF
+chmod +x "$SCRATCH/promparse"
+
+if /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null; then
+testing "the Python Prometheus client parses the text: escapes, infinities, bools" \
+	"timeout 20 stream-sink --metrics 127.0.0.1:0 --linger input 2> err & p=\$!
+	 u=\$(murl err)
+	 until_metric \$u 'streamutils_sink_watermark_seconds +Inf'
+	 $CURL \$u | promparse | grep -v event_time; kill \$p; wait \$p" \
+"gauge stream_ok name='a\\\\b\\n\"c\"' 1.0
+gauge stream_ok name='x' 0.0
+gauge stream_v name='a\\\\b\\n\"c\"' inf
+gauge stream_v name='x' -inf
+gauge stream_w name='x' 0.5
+counter streamutils_sink_bad_records_total  0.0
+counter streamutils_sink_records_total  3.0
+gauge streamutils_sink_series  5.0
+counter streamutils_sink_series_expired_total  0.0
+gauge streamutils_sink_watermark_seconds  inf" \
+'{"name":"a\\b\n\"c\"","ok":true,"v":1}
+{"name":"a\\b\n\"c\"","ok":true,"v":1e400}
+{"name":"x","ok":false,"v":-1e400,"w":0.5}
+'
+else
+	skip "the Python Prometheus client parses the text" \
+	    "python3-prometheus-client is not installed (make deps)"
+fi
+
 testing "without --metrics-labels a number key is a gauge: the groups share a series" \
 	"stream-source -t t:epoch_ms input | stream-window -T 10s |
 	   stream-agg -g status count |
