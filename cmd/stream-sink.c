@@ -11,13 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "libcore/buf.h"
 #include "libcore/cli.h"
 #include "libcore/dur.h"
 #include "libcore/err.h"
 #include "libcore/feed.h"
+#include "libcore/metrics.h"
 #include "libcore/prom.h"
-#include "libcore/promhttp.h"
 #include "libcore/sock.h"
 #include "libcore/tool.h"
 #include "libcore/xalloc.h"
@@ -104,16 +103,12 @@ struct sink {
 	uint64_t nsubs_total;
 	int paused;
 	/* --metrics */
-	const char *metrics, *mprefix, *mlabels;
+	const char *metrics;
 	struct core_endpoint mep;
-	int64_t mttl;
-	int linger, lingering;
+	struct core_metrics_opts mo;
+	struct core_metrics *m;
 	int metrics_only;         /* no record output asked for */
-	struct core_prom *prom;
-	struct core_promhttp *http;
-	struct core_buf mtext;
-	int mdirty;
-	int64_t mbuilt;           /* monotonic ns of the last publish */
+	int linger, lingering;
 };
 
 /* A subscriber of --listen: its own output and writer (so it gets the
@@ -125,8 +120,6 @@ struct sub {
 };
 
 static struct sink K;
-
-static void metrics_endpoint(struct sink *k, const char *arg);
 
 static int
 on_opt(int id, const char *arg, void *ctx)
@@ -204,20 +197,38 @@ on_opt(int id, const char *arg, void *ctx)
 		k->retry = core_arg_dur("--retry", arg, 0);
 		break;
 	case OPT_METRICS:
-		metrics_endpoint(k, arg);
+		{
+			char msg[300];
+
+			if (k->metrics)
+				core_usage_error("--metrics: given twice");
+			if (core_metrics_endpoint(&k->mep, arg, msg,
+			    sizeof(msg)) < 0)
+				core_usage_error("--metrics: %s", msg);
+			k->metrics = arg;
+		}
 		break;
 	case OPT_MPREFIX:
 		if (!core_prom_prefix_ok(arg))
 			core_usage_error("--metrics-prefix: '%s' is not the start "
 			    "of a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)", arg);
-		k->mprefix = arg;
+		k->mo.prefix = arg;
 		break;
 	case OPT_MLABELS:
-		k->mlabels = arg;
+		{
+			size_t i, n;
+
+			core_free_list(k->mo.labels);
+			k->mo.labels = core_split_list(arg, &n);
+			for (i = 0; i < n; i++)
+				if (k->mo.labels[i][0] == '\0')
+					core_usage_error("--metrics-labels: empty "
+					    "field name in '%s'", arg);
+		}
 		break;
 	case OPT_MTTL:
-		k->mttl = core_arg_dur("--metrics-ttl", arg, 0);
-		if (k->mttl <= 0)
+		k->mo.ttl = core_arg_dur("--metrics-ttl", arg, 0);
+		if (k->mo.ttl <= 0)
 			core_usage_error("--metrics-ttl: '%s': give a duration "
 			    "above 0 (or leave it out to keep every series)",
 			    arg);
@@ -443,128 +454,30 @@ subs_end(void *ctx)
 
 /* ---- --metrics ---------------------------------------------------------- */
 
-/* HOST:PORT or tcp://HOST:PORT, the port a number. */
-static void
-metrics_endpoint(struct sink *k, const char *arg)
-{
-	char msg[256], *text;
-	size_t len = strlen(arg) + 8;
-	const char *port;
-
-	if (k->metrics)
-		core_usage_error("--metrics: given twice");
-	if (strncmp(arg, "tcp://", 6) != 0 && (strstr(arg, "://") ||
-	    strncmp(arg, "unix:", 5) == 0))
-		core_usage_error("--metrics: '%s': give HOST:PORT or "
-		    "tcp://HOST:PORT (HTTP is served over TCP)", arg);
-	text = core_xmalloc(len);
-	snprintf(text, len, "%s%s", strncmp(arg, "tcp://", 6) == 0 ? "" :
-	    "tcp://", arg);
-	if (core_endpoint_parse(&k->mep, text, msg, sizeof(msg)) < 0)
-		core_usage_error("--metrics: '%s': expected HOST:PORT (e.g. "
-		    "127.0.0.1:9464)", arg);
-	free(text);
-	port = k->mep.port;
-	if (port[strspn(port, "0123456789")] != '\0' || strlen(port) > 5 ||
-	    atoi(port) > 65535)
-		core_usage_error("--metrics: '%s': the port must be a number "
-		    "from 0 to 65535", arg);
-	k->metrics = arg;
-}
-
-/* The table as text, handed to the server. */
-static void
-metrics_publish(struct sink *k)
-{
-	core_prom_set_bad(k->prom, k->t.rep.bad);
-	core_buf_reset(&k->mtext);
-	core_prom_render(k->prom, &k->mtext);
-	core_promhttp_publish(k->http, &k->mtext);
-	k->mdirty = 0;
-	k->mbuilt = core_now_mono();
-}
-
-/* When the input pauses (the flush rule), and at least once a second
- * while it keeps coming: scrapes see the table at most that old. */
-static void
-metrics_idle(struct core_loop *l, void *ctx)
-{
-	struct sink *k = ctx;
-
-	(void)l;
-	if (k->mdirty)
-		metrics_publish(k);
-}
-
-static void
-metrics_event(struct sink *k, const struct core_event *ev)
-{
-	switch (ev->kind) {
-	case CORE_EV_REC:
-		core_prom_rec(k->prom, &ev->rec);
-		break;
-	case CORE_EV_WM:
-		core_prom_wm(k->prom, ev->wm);
-		break;
-	case CORE_EV_BAD:
-		k->mdirty = 1;    /* counted after this */
-		return;
-	default:
-		return;
-	}
-	k->mdirty = 1;
-	if (core_now_mono() - k->mbuilt >= 1000000000)
-		metrics_publish(k);
-}
-
 static void
 metrics_stop(void *ctx)
 {
 	struct sink *k = ctx;
 
-	core_promhttp_free(k->http);
-	k->http = NULL;
-	core_prom_free(k->prom);
-	k->prom = NULL;
-	core_buf_release(&k->mtext);
+	core_metrics_free(k->m);
+	k->m = NULL;
 	core_endpoint_release(&k->mep);
+	core_free_list(k->mo.labels);
+	k->mo.labels = NULL;
 }
 
 static void
 metrics_start(struct sink *k)
 {
-	char err[300], bound[200];
-	size_t i, n;
-	char **labels;
-	int lfd;
+	char err[300], url[256];
 
-	k->prom = core_prom_new(k->mprefix ? k->mprefix : "stream_", k->mttl);
-	core_prom_ignore(k->prom, "window_start");
-	core_prom_ignore(k->prom, "window_end");
-	if (k->mlabels) {
-		labels = core_split_list(k->mlabels, &n);
-		for (i = 0; i < n; i++) {
-			if (labels[i][0] == '\0')
-				core_usage_error("--metrics-labels: empty field "
-				    "name in '%s'", k->mlabels);
-			core_prom_label(k->prom, labels[i]);
-		}
-		core_free_list(labels);
-	}
-	lfd = core_sock_listen(&k->mep, bound, sizeof(bound), err,
-	    sizeof(err));
-	if (lfd < 0)
+	k->m = core_metrics_start(&k->mep, &k->mo, k->t.loop, &k->t.rep, url,
+	    sizeof(url), err, sizeof(err));
+	if (k->m == NULL)
 		core_die(CORE_EXIT_IO, "%s", err);
-	k->http = core_promhttp_start(lfd, err, sizeof(err));
-	if (k->http == NULL)
-		core_die(CORE_EXIT_IO, "--metrics: %s", err);
 	core_atexit(metrics_stop, k);
-	core_buf_init(&k->mtext);
-	metrics_publish(k);
-	core_loop_idle(k->t.loop, metrics_idle, k);
 	if (!k->t.com.quiet)
-		core_warnx("serving metrics on http://%s/metrics",
-		    strncmp(bound, "tcp://", 6) == 0 ? bound + 6 : bound);
+		core_warnx("serving metrics on %s", url);
 }
 
 /*
@@ -575,9 +488,7 @@ metrics_start(struct sink *k)
 static int
 metrics_end(struct sink *k)
 {
-	/* The end of input is watermark +inf (text inputs carry none). */
-	core_prom_wm(k->prom, CORE_WM_MAX);
-	metrics_publish(k);
+	core_metrics_end(k->m);
 	if (!k->linger)
 		return 0;
 	k->lingering = 1;
@@ -657,8 +568,8 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 {
 	struct sink *k = ctx;
 
-	if (k->prom)
-		metrics_event(k, ev);
+	if (k->m)
+		core_metrics_event(k->m, ev);
 	if (k->metrics_only) {
 		if (ev->kind == CORE_EV_BAD)
 			core_report_bad(&k->t.rep, f->in.name, ev);
@@ -740,7 +651,7 @@ on_eof(struct core_feed *f, void *ctx)
 		core_feed_start(&k->feeds[k->cur], on_event, on_eof, k);
 		return;
 	}
-	if (k->prom && metrics_end(k))
+	if (k->m && metrics_end(k))
 		return;
 	sink_exit(k);
 }
@@ -807,7 +718,8 @@ main(int argc, char **argv)
 		core_usage_error("--retry goes with --connect");
 	if (k->connect && !k->retry)
 		k->retry = 30 * 1000000000LL;
-	if ((k->mprefix || k->mlabels || k->mttl || k->linger) && !k->metrics)
+	if ((k->mo.prefix || k->mo.labels || k->mo.ttl || k->linger) &&
+	    !k->metrics)
 		core_usage_error("--metrics-prefix, --metrics-labels, "
 		    "--metrics-ttl and --linger go with --metrics");
 	k->metrics_only = k->metrics && !com.outfmt && !k->path &&
