@@ -288,7 +288,7 @@ label_cmp(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* Whether field i of r is a label; its value is not null. */
+/* Whether field s, holding v, is a label (a null one never is). */
 static int
 is_label(struct core_prom *p, const struct core_sym *s,
     const struct core_value *v)
