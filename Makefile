@@ -30,10 +30,16 @@ SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 endif
 
+# libmicrohttpd serves stream-sink --metrics (libcore/promhttp.c).
+PKG_CONFIG ?= pkg-config
+MHD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || \
+	echo -lmicrohttpd)
+
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(CFLAGS) $(SANFLAGS) \
-	-MMD -MP
-ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
-LIBS = -lcsv -ljansson -lpcre2-8 -lm
+	$(MHD_CFLAGS) -pthread -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread
+LIBS = -lcsv -ljansson -lpcre2-8 $(MHD_LIBS) -lm
 
 TOOLS = stream-source stream-sink stream-filter stream-window stream-agg stream-top stream-dedup stream-join
 LIB_SRC = $(sort $(wildcard libcore/*.c))
@@ -47,9 +53,9 @@ MANS = $(wildcard man/*.1 man/*.5 man/*.7)
 
 # Debian packages: to build, to test, and what the benchmarks compare with.
 DEB_BUILD = make gcc libc6-dev pkg-config libcsv-dev libjansson-dev \
-	libcriterion-dev libpcre2-dev
+	libcriterion-dev libpcre2-dev libmicrohttpd-dev
 DEB_TEST = mandoc bash procps zsh sqlite3 netcat-openbsd socat python3 bsdextrautils \
-	bsdutils nginx wrk
+	bsdutils nginx wrk curl python3-prometheus-client
 DEB_BENCH = jq miller mawk gawk datamash hyperfine sqlite3 netcat-openbsd valgrind
 DEB_FUZZ = clang libclang-rt-dev
 

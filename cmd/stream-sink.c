@@ -17,6 +17,8 @@
 #include "libcore/err.h"
 #include "libcore/execq.h"
 #include "libcore/feed.h"
+#include "libcore/metrics.h"
+#include "libcore/prom.h"
 #include "libcore/sock.h"
 #include "libcore/term.h"
 #include "libcore/tool.h"
@@ -26,7 +28,8 @@ enum {
 	OPT_OUTPUT = CORE_OPT_TOOL, OPT_APPEND, OPT_ROTATE, OPT_FIELDS,
 	OPT_NOHEADER, OPT_CONNECT, OPT_LISTEN, OPT_RETRY, OPT_BUFFER,
 	OPT_ONFULL, OPT_REDRAW, OPT_BAR, OPT_EXEC, OPT_MAXPROCS, OPT_RATELIMIT,
-	OPT_EXECTIMEOUT
+	OPT_EXECTIMEOUT, OPT_METRICS, OPT_MPREFIX, OPT_MLABELS, OPT_MTTL,
+	OPT_LINGER
 };
 
 static const struct core_opt options[] = {
@@ -70,6 +73,19 @@ static const struct core_opt options[] = {
 	  "records over it are not run, and counted", NULL },
 	{ OPT_EXECTIMEOUT, 0, "exec-timeout", "DUR", "with --exec, stop a "
 	  "command after DUR (SIGTERM, SIGKILL 2s later)", NULL },
+	{ OPT_METRICS, 0, "metrics", "HOST:PORT", "serve the latest value of "
+	  "each number field per label set as Prometheus metrics on "
+	  "http://HOST:PORT/metrics (port 0: any free one); records are then "
+	  "written only if -o, --output, --connect or --listen asks", NULL },
+	{ OPT_MPREFIX, 0, "metrics-prefix", "PREFIX", "metric names start "
+	  "with PREFIX (default stream_)", NULL },
+	{ OPT_MLABELS, 0, "metrics-labels", "LIST", "these fields are labels "
+	  "whatever their type (group keys that are numbers, like status)",
+	  NULL },
+	{ OPT_MTTL, 0, "metrics-ttl", "DUR", "drop a series not updated for "
+	  "DUR of event time (default: keep every series)", NULL },
+	{ OPT_LINGER, 0, "linger", NULL, "with --metrics, keep serving after "
+	  "the end of input, until a signal", NULL },
 	CORE_OPTS_OUTPUT("ndjson csv tsv logfmt lines table trace frames"),
 	CORE_OPTS_COMMON,
 	{ 0, 0, NULL, NULL, NULL, NULL }
@@ -78,7 +94,8 @@ static const struct core_opt options[] = {
 static const struct core_cli cli = {
 	"[-o FORMAT] [--output FILE [-a] [--rotate SIZE|DUR]] "
 	"[-c ENDPOINT | -l ENDPOINT] [-k LIST] "
-	"[--exec CMD [-P N] [--rate-limit N/DUR]] [options] [FILE ...]",
+	"[--exec CMD [-P N] [--rate-limit N/DUR]] [--metrics HOST:PORT] "
+	"[options] [FILE ...]",
 	"Writes records from frames or NDJSON as text (NDJSON by default), on "
 	"standard\noutput or into files.",
 	options, "@file"
@@ -115,6 +132,7 @@ struct sink {
 	uint64_t dropped;         /* records dropped: the buffer was full */
 	int eof;                  /* input done, waiting to send the rest */
 	int reconnecting;         /* down after a connection was lost */
+	int again;                /* the event comes again after a pause */
 	uint64_t nrec;            /* records written */
 	uint64_t nflushed;        /* of them, handed to the kernel */
 	uint64_t lost;            /* written but not sent (a broken link) */
@@ -134,6 +152,13 @@ struct sink {
 	int64_t limit_warned;     /* when --rate-limit was last told of */
 	struct core_timer room_timer;
 	int stop_waited;
+	/* --metrics */
+	const char *metrics;
+	struct core_endpoint mep;
+	struct core_metrics_opts mo;
+	struct core_metrics *m;
+	int metrics_only;         /* no record output asked for */
+	int linger, lingering;
 };
 
 /* A subscriber of --listen: its own output and writer (so it gets the
@@ -270,6 +295,46 @@ on_opt(int id, const char *arg, void *ctx)
 		if (k->xo.timeout <= 0)
 			core_usage_error("--exec-timeout: '%s' is not more than "
 			    "0", arg);
+		break;
+	case OPT_METRICS:
+		{
+			char msg[300];
+
+			if (k->metrics)
+				core_usage_error("--metrics: given twice");
+			if (core_metrics_endpoint(&k->mep, arg, msg,
+			    sizeof(msg)) < 0)
+				core_usage_error("--metrics: %s", msg);
+			k->metrics = arg;
+		}
+		break;
+	case OPT_MPREFIX:
+		if (!core_prom_prefix_ok(arg))
+			core_usage_error("--metrics-prefix: '%s' is not the start "
+			    "of a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)", arg);
+		k->mo.prefix = arg;
+		break;
+	case OPT_MLABELS:
+		{
+			size_t i, n;
+
+			core_free_list(k->mo.labels);
+			k->mo.labels = core_split_list(arg, &n);
+			for (i = 0; i < n; i++)
+				if (k->mo.labels[i][0] == '\0')
+					core_usage_error("--metrics-labels: empty "
+					    "field name in '%s'", arg);
+		}
+		break;
+	case OPT_MTTL:
+		k->mo.ttl = core_arg_dur("--metrics-ttl", arg, 0);
+		if (k->mo.ttl <= 0)
+			core_usage_error("--metrics-ttl: '%s': give a duration "
+			    "above 0 (or leave it out to keep every series)",
+			    arg);
+		break;
+	case OPT_LINGER:
+		k->linger = 1;
 		break;
 	}
 	return 0;
@@ -533,6 +598,59 @@ subs_end(void *ctx)
 		unlink(k->ep.path);
 }
 
+/* ---- --metrics ---------------------------------------------------------- */
+
+static void
+metrics_stop(void *ctx)
+{
+	struct sink *k = ctx;
+
+	core_metrics_free(k->m);
+	k->m = NULL;
+	core_endpoint_release(&k->mep);
+	core_free_list(k->mo.labels);
+	k->mo.labels = NULL;
+}
+
+static void
+metrics_start(struct sink *k)
+{
+	char err[300], url[256];
+
+	k->m = core_metrics_start(&k->mep, &k->mo, k->t.loop, &k->t.rep, url,
+	    sizeof(url), err, sizeof(err));
+	if (k->m == NULL)
+		core_die(CORE_EXIT_IO, "%s", err);
+	core_atexit(metrics_stop, k);
+	if (!k->t.com.quiet)
+		core_warnx("serving metrics on %s", url);
+}
+
+/*
+ * The input ended: the last table is published.  With --linger, the
+ * stream's readers get its end now and the metrics stay until a signal
+ * (returns 1); else the tool ends (0).
+ */
+static int
+metrics_end(struct sink *k)
+{
+	core_metrics_end(k->m);
+	if (!k->linger)
+		return 0;
+	k->lingering = 1;
+	if (!k->t.finished) {
+		k->t.finished = 1;
+		core_writer_end(k->t.w);
+	}
+	core_tool_flush(&k->t);
+	if (k->listen) {
+		subs_end(k);
+		core_loop_fd_del(k->t.loop, k->lfd);
+		close(k->lfd);
+	}
+	return 1;
+}
+
 static int
 open_output(struct sink *k)
 {
@@ -745,6 +863,8 @@ sink_end(struct sink *k)
 		core_execq_on_drained(k->q, exec_drained, k);
 		return;
 	}
+	if (k->m && metrics_end(k))
+		return;            /* --linger */
 	sink_exit(k);
 }
 
@@ -754,9 +874,19 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 	struct sink *k = ctx;
 
 	if (k->q && ev->kind == CORE_EV_REC && exec_rec(k, f, &ev->rec))
-		return 1;
+		return 1;        /* handed out again: counted then */
+	if (k->m && !k->again)
+		core_metrics_event(k->m, ev);
+	k->again = 0;
 	if (k->exec_only && ev->kind == CORE_EV_REC)
 		return 0;
+	if (k->metrics_only) {
+		if (ev->kind == CORE_EV_BAD)
+			core_report_bad(&k->t.rep, f->in.name, ev);
+		else if (ev->kind == CORE_EV_END)
+			k->ended = 1;
+		return 0;
+	}
 	if (k->listen) {
 		if (ev->kind == CORE_EV_BAD)
 			core_report_bad(&k->t.rep, f->in.name, ev);
@@ -779,6 +909,7 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 					break;
 				}
 				k->full = 1;
+				k->again = 1;    /* seen by --metrics already */
 				return 1;        /* input waits */
 			}
 			core_writer_rec(k->t.w, &ev->rec);
@@ -895,6 +1026,11 @@ on_signal(struct core_loop *l, void *ctx)
 {
 	struct sink *k = ctx;
 
+	if (k->lingering) {
+		/* --linger: the input was complete; a signal is the way to
+		 * stop serving, not a failure. */
+		sink_exit(k);
+	}
 	if (k->sig) {
 		if (k->q)
 			sink_exit(k);    /* a second one: no more waiting */
@@ -961,6 +1097,12 @@ main(int argc, char **argv)
 		k->retry = 30 * 1000000000LL;
 	if (!k->bufmax)
 		k->bufmax = 16u << 20;
+	if ((k->mo.prefix || k->mo.labels || k->mo.ttl || k->linger) &&
+	    !k->metrics)
+		core_usage_error("--metrics-prefix, --metrics-labels, "
+		    "--metrics-ttl and --linger go with --metrics");
+	k->metrics_only = k->metrics && !com.outfmt && !k->path &&
+	    !k->connect && !k->listen;
 	if (k->connect && k->ep.kind == CORE_EP_UDP && (com.outfmt == NULL ||
 	    strcmp(com.outfmt, "frames") == 0 || strcmp(com.outfmt, "table") ==
 	    0))
@@ -995,6 +1137,12 @@ main(int argc, char **argv)
 		free(k->t.out.name);
 		k->t.out.name = core_xstrdup(k->path);
 	}
+	if (k->metrics_only) {
+		/* The records go to the metrics only. */
+		k->t.out.fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	}
+	if (k->metrics)
+		metrics_start(k);
 	if (k->listen) {
 		char err[300], bound[200];
 

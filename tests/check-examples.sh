@@ -62,7 +62,7 @@
 skip_rules='(^| )tail +-[fF]( |$)	follows a file until interrupted
 (^| )(-F|--follow)( |$)	follows a file until interrupted
 (^| )--replay	paced by the wall clock
-(^| )--(listen|connect)|(tcp|udp)://|(^| )unix:	talks over a socket
+(^| )--(listen|connect)|(tcp|udp|http)://|(^| )unix:	talks over a socket
 (^| )/[A-Za-z]	reads or writes outside the example directory'
 
 # Known failures: the page, a string of the command (on one line, blanks
