@@ -105,7 +105,7 @@ rc=2"
 
 testing "unknown format is a usage error" \
 	"stream-source -f xml 2>&1; echo rc=\$?" \
-	"stream-source: --format: unknown value 'xml' (choose from auto, frames, ndjson, csv, tsv, logfmt, lines, combined, common)
+	"stream-source: --format: unknown value 'xml' (choose from auto, frames, ndjson, csv, tsv, logfmt, lines, combined, common, syslog, statsd)
 Try 'stream-source --help' for more information.
 rc=2"
 
