@@ -379,14 +379,7 @@ next_line:
 			return core_dec_bad(d, ev, p, len, line, 0, off,
 			    "too many distinct field sets");
 	}
-	ev->kind = CORE_EV_REC;
-	ev->rec.time = 0;
-	ev->rec.raw = NULL;
-	ev->rec.rawlen = 0;
-	ev->rec.raw_n = 0;
-	ev->line = line;
-	ev->off = (uint64_t)off;
-	return CORE_EV_REC;
+	return core_dec_text_rec(ev, line, off);
 }
 
 static void

@@ -537,16 +537,9 @@ pop(struct dec_csv *c, struct core_event *ev)
 	if (e->kind == Q_BAD)
 		return core_dec_bad(&c->base, ev, e->raw, e->rawlen, e->line,
 		    e->col, e->off, "%s", e->reason);
-	ev->kind = CORE_EV_REC;
 	ev->rec.schema = e->schema;
-	ev->rec.time = 0;
 	ev->rec.v = e->v;
-	ev->rec.raw = NULL;
-	ev->rec.rawlen = 0;
-	ev->rec.raw_n = 0;
-	ev->line = e->line;
-	ev->off = (uint64_t)e->off;
-	return CORE_EV_REC;
+	return core_dec_text_rec(ev, e->line, e->off);
 }
 
 static enum core_ev

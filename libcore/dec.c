@@ -160,16 +160,9 @@ lines_next(struct core_dec *d, struct core_event *ev)
 	if (len && p[len - 1] == '\r')
 		len--;
 	l->v = core_v_str(p, len);
-	ev->kind = CORE_EV_REC;
 	ev->rec.schema = l->schema;
-	ev->rec.time = 0;
 	ev->rec.v = &l->v;
-	ev->rec.raw = NULL;
-	ev->rec.rawlen = 0;
-	ev->rec.raw_n = 0;
-	ev->line = line;
-	ev->off = (uint64_t)off;
-	return CORE_EV_REC;
+	return core_dec_text_rec(ev, line, off);
 }
 
 static void

@@ -77,6 +77,24 @@ enum core_ev core_dec_bad(struct core_dec *d, struct core_event *ev,
     int64_t off, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 
 /*
+ * Finishes ev as a record of text input read at line, byte offset off: no
+ * event time yet (the tool assigns it) and no raw frame body.  The caller
+ * has set ev->rec.schema and ev->rec.v.
+ */
+static inline enum core_ev
+core_dec_text_rec(struct core_event *ev, uint64_t line, int64_t off)
+{
+	ev->kind = CORE_EV_REC;
+	ev->rec.time = 0;
+	ev->rec.raw = NULL;
+	ev->rec.rawlen = 0;
+	ev->rec.raw_n = 0;
+	ev->line = line;
+	ev->off = (uint64_t)off;
+	return CORE_EV_REC;
+}
+
+/*
  * Field names from headers and keys.  core_dec_name: the symbol of bytes
  * p[0..len), invalid UTF-8 replaced by U+FFFD (names travel in frames as
  * UTF-8); NULL when the symbol table is full.  core_dec_pos_name: "1",

@@ -159,12 +159,30 @@ dead_letter(struct core_report *r, const char *src,
 	core_buf_release(&b);
 }
 
+/* Whether a warning may be printed now (the first CORE_REPORT_BURST, then
+ * at most one a second); counts it, or counts it as suppressed. */
+static int
+may_warn(struct core_report *r)
+{
+	int64_t now;
+
+	if (r->warned >= CORE_REPORT_BURST) {
+		now = core_now_mono();
+		if (now - r->last_warn < 1000000000) {
+			r->suppressed++;
+			return 0;
+		}
+		r->last_warn = now;
+	}
+	r->warned++;
+	return 1;
+}
+
 void
 core_report_bad(struct core_report *r, const char *src,
     const struct core_event *ev)
 {
 	char where[512];
-	int64_t now;
 
 	place(where, sizeof(where), src, ev);
 	r->bad++;
@@ -183,15 +201,8 @@ core_report_bad(struct core_report *r, const char *src,
 		r->suppressed++;
 		return;
 	}
-	if (r->warned >= CORE_REPORT_BURST) {
-		now = core_now_mono();
-		if (now - r->last_warn < 1000000000) {
-			r->suppressed++;
-			return;
-		}
-		r->last_warn = now;
-	}
-	r->warned++;
+	if (!may_warn(r))
+		return;
 	core_warnx("%s: %s%s", where, ev->reason,
 	    r->warned == CORE_REPORT_BURST ? " (further warnings at most one "
 	    "a second)" : "");
@@ -249,19 +260,9 @@ core_report_warnx(struct core_report *r, const char *fmt, ...)
 {
 	char msg[3072];
 	va_list ap;
-	int64_t now;
 
-	if (r->quiet)
+	if (r->quiet || !may_warn(r))
 		return;
-	if (r->warned >= CORE_REPORT_BURST) {
-		now = core_now_mono();
-		if (now - r->last_warn < 1000000000) {
-			r->suppressed++;
-			return;
-		}
-		r->last_warn = now;
-	}
-	r->warned++;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);

@@ -524,16 +524,9 @@ next_line:
 	    syslog_line(c, ev, p, len, line, off, end);
 	if (k != CORE_EV_REC)
 		return k;
-	ev->kind = CORE_EV_REC;
 	ev->rec.schema = c->schema;
 	ev->rec.v = c->v;
-	ev->rec.time = 0;
-	ev->rec.raw = NULL;
-	ev->rec.rawlen = 0;
-	ev->rec.raw_n = 0;
-	ev->line = line;
-	ev->off = (uint64_t)off;
-	return CORE_EV_REC;
+	return core_dec_text_rec(ev, line, off);
 }
 
 static void

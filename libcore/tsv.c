@@ -188,16 +188,9 @@ next_line:
 	}
 	for (; i < n; i++)
 		t->v[i] = core_v_null();
-	ev->kind = CORE_EV_REC;
 	ev->rec.schema = s;
-	ev->rec.time = 0;
 	ev->rec.v = t->v;
-	ev->rec.raw = NULL;
-	ev->rec.rawlen = 0;
-	ev->rec.raw_n = 0;
-	ev->line = line;
-	ev->off = (uint64_t)off;
-	return CORE_EV_REC;
+	return core_dec_text_rec(ev, line, off);
 }
 
 static void

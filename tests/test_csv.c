@@ -11,155 +11,9 @@
 #include "libcore/input.h"
 #include "libcore/out.h"
 #include "libcore/writer.h"
+#include "tests/dec_dump.h"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-/* Appends v as type:text, strings quoted with C-like escapes. */
-static void
-dump_value(struct core_buf *b, const struct core_value *v)
-{
-	size_t i;
-
-	switch (v->type) {
-	case CORE_NULL:
-		core_buf_addstr(b, "null");
-		return;
-	case CORE_BOOL:
-		core_buf_addstr(b, v->u.i ? "bool:true" : "bool:false");
-		return;
-	case CORE_INT:
-		core_buf_addf(b, "int:%lld", (long long)v->u.i);
-		return;
-	case CORE_TIME:
-		core_buf_addf(b, "time:%lld", (long long)v->u.i);
-		return;
-	case CORE_DOUBLE:
-		if (v->flags & CORE_VF_TEXT)
-			core_buf_addf(b, "num:%.*s", (int)v->len, v->u.s);
-		else
-			core_buf_addf(b, "dbl:%g", v->u.d);
-		return;
-	default:
-		core_buf_addstr(b, v->type == CORE_STR ? "str:\"" : "json:\"");
-		for (i = 0; i < v->len; i++) {
-			unsigned char c = (unsigned char)v->u.s[i];
-
-			if (c == '\n')
-				core_buf_addstr(b, "\\n");
-			else if (c == '\r')
-				core_buf_addstr(b, "\\r");
-			else if (c == '\t')
-				core_buf_addstr(b, "\\t");
-			else if (c == '"' || c == '\\')
-				core_buf_addf(b, "\\%c", c);
-			else
-				core_buf_addc(b, c);
-		}
-		core_buf_addc(b, '"');
-	}
-}
-
-/* One line per event: "2: a=int:1 b=str:\"x\"" or "3:5: BAD reason". */
-static void
-dump_event(struct core_buf *b, const struct core_event *ev)
-{
-	size_t i;
-
-	if (ev->kind == CORE_EV_BAD) {
-		core_buf_addf(b, "%llu:%llu: BAD %s\n",
-		    (unsigned long long)ev->line, (unsigned long long)ev->col,
-		    ev->reason);
-		return;
-	}
-	cr_assert_eq(ev->kind, CORE_EV_REC);
-	cr_assert_eq(ev->rec.time, 0);
-	core_buf_addf(b, "%llu:", (unsigned long long)ev->line);
-	for (i = 0; i < ev->rec.schema->n; i++) {
-		core_buf_addf(b, " %s=", ev->rec.schema->f[i]->name);
-		dump_value(b, &ev->rec.v[i]);
-	}
-	core_buf_addc(b, '\n');
-}
-
-static void
-drain(struct core_dec *d, struct core_buf *b)
-{
-	struct core_event ev;
-	enum core_ev k;
-
-	while ((k = core_dec_next(d, &ev)) != CORE_EV_NONE &&
-	    k != CORE_EV_EOF)
-		dump_event(b, &ev);
-}
-
-/*
- * Decodes data with the CSV reader and returns the events, one per line.
- * step 0: from memory in one piece; step n: through a pipe, n bytes at a
- * time, decoding in between (records straddling reads).
- */
-static char *
-decode(const char *data, size_t len, const struct core_decopts *o,
-    size_t step)
-{
-	struct core_buf b = CORE_BUF_INIT;
-	struct core_input in;
-	struct core_dec *d;
-	char path[64];
-	int pfd[2];
-
-	core_buf_addstr(&b, "");
-	if (step == 0) {
-		/* Exactly len bytes: the sanitizers catch reads past them. */
-		core_input_open_mem(&in, data, len, "t.csv", 0);
-		d = core_dec_csv_new(&in, o, ',');
-		drain(d, &b);
-	} else {
-		size_t at = 0, n;
-
-		cr_assert_eq(pipe(pfd), 0);
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd[0]);
-		cr_assert_eq(core_input_open(&in, path, 0, 0, 0), 0);
-		close(pfd[0]);
-		d = core_dec_csv_new(&in, o, ',');
-		while (at < len) {
-			n = len - at < step ? len - at : step;
-			cr_assert_eq(write(pfd[1], data + at, n), (ssize_t)n);
-			at += n;
-			cr_assert_eq(core_input_fill(&in), (ssize_t)n);
-			drain(d, &b);
-		}
-		close(pfd[1]);
-		while (!in.eof) {
-			cr_assert(core_input_fill(&in) >= 0);
-			drain(d, &b);
-		}
-		drain(d, &b);
-	}
-	{
-		struct core_event ev;
-
-		cr_assert_eq(core_dec_next(d, &ev), CORE_EV_EOF,
-		    "EOF is not sticky");
-	}
-	core_dec_free(d);
-	core_input_close(&in);
-	return b.p;
-}
-
-static void
-expect(const char *data, const struct core_decopts *o, const char *want)
-{
-	static const size_t steps[] = { 0, 1, 3, 7 };
-	size_t i;
-
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		char *got = decode(data, strlen(data), o, steps[i]);
-
-		cr_assert_str_eq(got, want, "input:\n%s\nstep %zu\ngot:\n%s"
-		    "want:\n%s", data, steps[i], got, want);
-		free(got);
-	}
-}
 
 static const struct core_decopts defopts = { .format = "csv" };
 
@@ -223,26 +77,26 @@ rewrite(const char *csv, const struct core_decopts *dopts,
 
 Test(csv, header_names_fields_and_values_are_inferred)
 {
-	expect("a,b,c,d,e,f\n1,2.50,true,x,08123,-7\n", &defopts,
+	dec_expect("a,b,c,d,e,f\n1,2.50,true,x,08123,-7\n", &defopts,
 	    "2: a=int:1 b=num:2.50 c=bool:true d=str:\"x\" e=str:\"08123\""
 	    " f=int:-7\n");
 }
 
 Test(csv, quoted_fields_keep_commas_and_doubled_quotes)
 {
-	expect("name,says\n\"Smith, J\",\"he said \"\"hi\"\"\"\n", &defopts,
+	dec_expect("name,says\n\"Smith, J\",\"he said \"\"hi\"\"\"\n", &defopts,
 	    "2: name=str:\"Smith, J\" says=str:\"he said \\\"hi\\\"\"\n");
 }
 
 Test(csv, quoted_numbers_are_inferred_like_unquoted)
 {
-	expect("a,b\n\"42\",\"1e3\"\n", &defopts,
+	dec_expect("a,b\n\"42\",\"1e3\"\n", &defopts,
 	    "2: a=int:42 b=num:1e3\n");
 }
 
 Test(csv, unquoted_empty_is_null_and_quoted_empty_is_string)
 {
-	expect("a,b,c\n,\"\",\n", &defopts,
+	dec_expect("a,b,c\n,\"\",\n", &defopts,
 	    "2: a=null b=str:\"\" c=null\n");
 }
 
@@ -250,19 +104,19 @@ Test(csv, no_infer_gives_strings_and_empty_strings)
 {
 	struct core_decopts o = { .format = "csv", .no_infer = 1 };
 
-	expect("a,b,c,d\n1,,\"\",true\n", &o,
+	dec_expect("a,b,c,d\n1,,\"\",true\n", &o,
 	    "2: a=str:\"1\" b=str:\"\" c=str:\"\" d=str:\"true\"\n");
 }
 
 Test(csv, spaces_around_fields_are_kept)
 {
-	expect("a,b\n a , 1\n", &defopts,
+	dec_expect("a,b\n a , 1\n", &defopts,
 	    "2: a=str:\" a \" b=str:\" 1\"\n");
 }
 
 Test(csv, embedded_line_breaks_count_toward_later_line_numbers)
 {
-	expect("id,text\n1,\"two\nlines\"\n2,\"three\r\nmore\nlines\"\n3,x\n",
+	dec_expect("id,text\n1,\"two\nlines\"\n2,\"three\r\nmore\nlines\"\n3,x\n",
 	    &defopts,
 	    "2: id=int:1 text=str:\"two\\nlines\"\n"
 	    "4: id=int:2 text=str:\"three\\r\\nmore\\nlines\"\n"
@@ -271,7 +125,7 @@ Test(csv, embedded_line_breaks_count_toward_later_line_numbers)
 
 Test(csv, crlf_ends_rows_without_leaking_cr_or_empty_rows)
 {
-	expect("a,b\r\n1,\r\n\"x\",\"y\"\r\n2,z\r\n", &defopts,
+	dec_expect("a,b\r\n1,\r\n\"x\",\"y\"\r\n2,z\r\n", &defopts,
 	    "2: a=int:1 b=null\n"
 	    "3: a=str:\"x\" b=str:\"y\"\n"
 	    "4: a=int:2 b=str:\"z\"\n");
@@ -279,21 +133,21 @@ Test(csv, crlf_ends_rows_without_leaking_cr_or_empty_rows)
 
 Test(csv, blank_lines_are_skipped_but_counted)
 {
-	expect("\na,b\n\n1,2\n\r\n\n3,4\n", &defopts,
+	dec_expect("\na,b\n\n1,2\n\r\n\n3,4\n", &defopts,
 	    "4: a=int:1 b=int:2\n"
 	    "7: a=int:3 b=int:4\n");
 }
 
 Test(csv, last_row_without_line_end_is_read)
 {
-	expect("a,b\n1,2\n3,\"q\"", &defopts,
+	dec_expect("a,b\n1,2\n3,\"q\"", &defopts,
 	    "2: a=int:1 b=int:2\n"
 	    "3: a=int:3 b=str:\"q\"\n");
 }
 
 Test(csv, short_and_long_rows_are_bad_with_counts)
 {
-	expect("a,b,c\n1,2\n1,2,3\n1,2,3,4\n\"x\ny\",2,3\n", &defopts,
+	dec_expect("a,b,c\n1,2\n1,2,3\n1,2,3,4\n\"x\ny\",2,3\n", &defopts,
 	    "2:0: BAD ragged row (expected 3 fields, got 2)\n"
 	    "3: a=int:1 b=int:2 c=int:3\n"
 	    "4:0: BAD ragged row (expected 3 fields, got 4)\n"
@@ -304,14 +158,14 @@ Test(csv, ragged_rows_allowed_are_padded_and_named_by_position)
 {
 	struct core_decopts o = { .format = "csv", .allow_ragged = 1 };
 
-	expect("a,b,4\n1\n1,2,3,4,5\n", &o,
+	dec_expect("a,b,4\n1\n1,2,3,4,5\n", &o,
 	    "2: a=int:1 b=null 4=null\n"
 	    "3: a=int:1 b=int:2 4=int:3 4_2=int:4 5=int:5\n");
 }
 
 Test(csv, bad_quoting_is_reported_and_reading_resumes_next_line)
 {
-	expect("a,b\n1,x\"y\n2,\"ok\"z\n3,\"fine\"\n4,\"a\nb\"c\n5,e\n",
+	dec_expect("a,b\n1,x\"y\n2,\"ok\"z\n3,\"fine\"\n4,\"a\nb\"c\n5,e\n",
 	    &defopts,
 	    "2:4: BAD bad CSV quoting at column 4\n"
 	    "3:7: BAD bad CSV quoting at column 7\n"
@@ -322,19 +176,19 @@ Test(csv, bad_quoting_is_reported_and_reading_resumes_next_line)
 
 Test(csv, space_after_closing_quote_is_bad_quoting)
 {
-	expect("a,b\n\"x\" ,1\n2,3\n", &defopts,
+	dec_expect("a,b\n\"x\" ,1\n2,3\n", &defopts,
 	    "2:4: BAD bad CSV quoting at column 4\n"
 	    "3: a=int:2 b=int:3\n");
 }
 
 Test(csv, unclosed_quote_at_end_is_bad_and_later_lines_are_read_again)
 {
-	expect("a,b\n1,\"open\n2,x\n3,y\n", &defopts,
+	dec_expect("a,b\n1,\"open\n2,x\n3,y\n", &defopts,
 	    "2:0: BAD bad CSV quoting: quoted field not closed at the end "
 	    "of the input\n"
 	    "3: a=int:2 b=str:\"x\"\n"
 	    "4: a=int:3 b=str:\"y\"\n");
-	expect("a,b\n1,\"open", &defopts,
+	dec_expect("a,b\n1,\"open", &defopts,
 	    "2:0: BAD bad CSV quoting: quoted field not closed at the end "
 	    "of the input\n");
 }
@@ -369,9 +223,9 @@ Test(csv, bad_record_carries_raw_bytes_and_offset)
 
 Test(csv, byte_order_mark_at_start_is_skipped)
 {
-	expect("\xef\xbb\xbf" "a,b\n1,2\n", &defopts,
+	dec_expect("\xef\xbb\xbf" "a,b\n1,2\n", &defopts,
 	    "2: a=int:1 b=int:2\n");
-	expect("\xef\xbb\xbf" "\"a\",b\n1,2\n", &defopts,
+	dec_expect("\xef\xbb\xbf" "\"a\",b\n1,2\n", &defopts,
 	    "2: a=int:1 b=int:2\n");
 }
 
@@ -379,7 +233,7 @@ Test(csv, no_header_names_fields_by_position)
 {
 	struct core_decopts o = { .format = "csv", .no_header = 1 };
 
-	expect("x,1\ny,2\nz\n", &o,
+	dec_expect("x,1\ny,2\nz\n", &o,
 	    "1: 1=str:\"x\" 2=int:1\n"
 	    "2: 1=str:\"y\" 2=int:2\n"
 	    "3:0: BAD ragged row (expected 2 fields, got 1)\n");
@@ -387,15 +241,15 @@ Test(csv, no_header_names_fields_by_position)
 
 Test(csv, header_only_and_empty_inputs_give_no_records)
 {
-	expect("a,b,c\n", &defopts, "");
-	expect("a,b,c", &defopts, "");
-	expect("", &defopts, "");
-	expect("\n\n", &defopts, "");
+	dec_expect("a,b,c\n", &defopts, "");
+	dec_expect("a,b,c", &defopts, "");
+	dec_expect("", &defopts, "");
+	dec_expect("\n\n", &defopts, "");
 }
 
 Test(csv, duplicate_and_empty_header_names_are_made_distinct)
 {
-	expect("a,,a,a,a_2\n1,2,3,4,5\n", &defopts,
+	dec_expect("a,,a,a,a_2\n1,2,3,4,5\n", &defopts,
 	    "2: a=int:1 2=int:2 a_2=int:3 a_3=int:4 a_2_2=int:5\n");
 }
 
@@ -515,7 +369,7 @@ Test(csv, writer_without_header_writes_rows_only)
 
 Test(csv, lone_cr_ends_rows_within_one_line)
 {
-	expect("a,b\r1,2\r\"x\",y\r\n3,4\n", &defopts,
+	dec_expect("a,b\r1,2\r\"x\",y\r\n3,4\n", &defopts,
 	    "1: a=int:1 b=int:2\n"
 	    "1: a=str:\"x\" b=str:\"y\"\n"
 	    "2: a=int:3 b=int:4\n");
@@ -570,8 +424,8 @@ Test(csv, plain_lines_read_the_same_as_quoted_lines)
 		core_buf_addc(&plain, '\n');
 		core_buf_addc(&quoted, '\n');
 	}
-	a = decode(plain.p, plain.len, &defopts, 0);
-	b = decode(quoted.p, quoted.len, &defopts, 0);
+	a = dec_dump(plain.p, plain.len, &defopts, 0);
+	b = dec_dump(quoted.p, quoted.len, &defopts, 0);
 	cr_assert(strlen(a) > 1000);
 	cr_assert_str_eq(a, b);
 	free(a);
@@ -595,9 +449,9 @@ Test(csv, random_input_reads_the_same_in_any_pieces)
 		for (i = 0; i < len; i++)
 			data[i] = alpha[rnd(&seed) % (sizeof(alpha) - 1)];
 		data[len] = '\0';
-		a = decode(data, (size_t)len, &defopts, 0);
-		b = decode(data, (size_t)len, &defopts, 1);
-		c = decode(data, (size_t)len, &defopts, 4);
+		a = dec_dump(data, (size_t)len, &defopts, 0);
+		b = dec_dump(data, (size_t)len, &defopts, 1);
+		c = dec_dump(data, (size_t)len, &defopts, 4);
 		cr_assert_str_eq(a, b, "input \"%s\"", data);
 		cr_assert_str_eq(a, c, "input \"%s\"", data);
 		free(a);
@@ -629,6 +483,6 @@ Test(csv, quoted_field_past_the_record_limit_is_bad_and_bounded)
 
 Test(csv, header_names_that_are_not_utf8_get_replacement_characters)
 {
-	expect("ok,b\xff" "ad\n1,2\n", &defopts,
+	dec_expect("ok,b\xff" "ad\n1,2\n", &defopts,
 	    "2: ok=int:1 b\xef\xbf\xbd" "ad=int:2\n");
 }

@@ -8,6 +8,12 @@
 static const struct core_decopts syslog_opts = { .format = "syslog" };
 static const struct core_decopts statsd_opts = { .format = "statsd" };
 
+static char *
+dec_dump_str(const char *s, const struct core_decopts *o, size_t step)
+{
+	return dec_dump(s, strlen(s), o, step);
+}
+
 #define NOPRI "pri=null facility=null severity=null"
 #define T5424 "time:1065910455003000000"
 #define TFILE "time:1795860000123456000"
@@ -23,7 +29,7 @@ Test(syslog, rfc5424_example_with_structured_data)
 	    "1: pri=int:165 facility=str:\"local4\" severity=str:\"notice\" "
 	    "version=int:1 time=" T5424 " host=str:\"mymachine.example.com\" "
 	    "app=str:\"evntslog\" procid=null msgid=str:\"ID47\" "
-	    "sd=str:\"{\\\"exampleSDID@32473\\\":{\\\"iut\\\":\\\"3\\\","
+	    "sd=json:\"{\\\"exampleSDID@32473\\\":{\\\"iut\\\":\\\"3\\\","
 	    "\\\"eventSource\\\":\\\"Application\\\"},"
 	    "\\\"examplePriority@32473\\\":{\\\"class\\\":\\\"high\\\"}}\" "
 	    "msg=str:\"An application event\"\n");
@@ -41,7 +47,7 @@ Test(syslog, rfc5424_nil_values_bom_and_escapes)
 	    "2: pri=int:191 facility=str:\"local7\" severity=str:\"debug\" "
 	    "version=int:12 time=" TFILE " host=str:\"h\" app=str:\"a\" "
 	    "procid=str:\"77\" msgid=str:\"m\" "
-	    "sd=str:\"{\\\"x\\\":{\\\"a\\\":\\\"q\\\\\\\"b]c\\\\\\\\d\\\\\\\\n\\\"}}\" "
+	    "sd=json:\"{\\\"x\\\":{\\\"a\\\":\\\"q\\\\\\\"b]c\\\\\\\\d\\\\\\\\n\\\"}}\" "
 	    "msg=str:\"hi\"\n");
 }
 
@@ -90,7 +96,7 @@ Test(syslog, bad_lines_name_the_column)
 
 Test(syslog, rfc3164_with_and_without_host)
 {
-	char *got = dec_dump("<34>Oct 11 22:14:15 mymachine su: 'su root' "
+	char *got = dec_dump_str("<34>Oct 11 22:14:15 mymachine su: 'su root' "
 	    "failed\n"
 	    "<13>Nov  8 12:00:00 myapp[123]: hello\n"
 	    "<13>Nov 8 12:00:00 host app[9] not a tag\n", &syslog_opts, 0);
@@ -131,7 +137,7 @@ Test(syslog, rfc3164_stamp_year_is_this_year_or_last)
 {
 	struct core_timefmt tf;
 	int64_t ns, now = (int64_t)time(NULL) * 1000000000LL;
-	char *got = dec_dump("Jan  1 00:00:00 h a: x\nDec 31 23:59:59 h a: "
+	char *got = dec_dump_str("Jan  1 00:00:00 h a: x\nDec 31 23:59:59 h a: "
 	    "y\n", &syslog_opts, 0);
 	const char *t = got;
 	int n = 0;
@@ -171,7 +177,7 @@ Test(statsd, types_rates_tags_and_deltas)
 	    "2: name=str:\"glork\" value=int:320 type=str:\"ms\" "
 	    "rate=num:0.1 tags=null delta=bool:false extra=null\n"
 	    "3: name=str:\"gaugor\" value=int:3 type=str:\"g\" rate=null "
-	    "tags=str:\"{\\\"env\\\":\\\"dev\\\",\\\"web\\\":null}\" "
+	    "tags=json:\"{\\\"env\\\":\\\"dev\\\",\\\"web\\\":null}\" "
 	    "delta=bool:true extra=null\n"
 	    "4: name=str:\"gaugor\" value=num:-2.5 type=str:\"g\" rate=null "
 	    "tags=null delta=bool:true extra=null\n"

@@ -12,135 +12,9 @@
 #include "libcore/input.h"
 #include "libcore/out.h"
 #include "libcore/writer.h"
+#include "tests/dec_dump.h"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static void
-dump_value(struct core_buf *b, const struct core_value *v)
-{
-	size_t i;
-
-	switch (v->type) {
-	case CORE_NULL:
-		core_buf_addstr(b, "null");
-		return;
-	case CORE_BOOL:
-		core_buf_addstr(b, v->u.i ? "bool:true" : "bool:false");
-		return;
-	case CORE_INT:
-		core_buf_addf(b, "int:%lld", (long long)v->u.i);
-		return;
-	case CORE_DOUBLE:
-		core_buf_addf(b, "num:%.*s", (int)v->len, v->u.s);
-		return;
-	default:
-		core_buf_addstr(b, "str:\"");
-		for (i = 0; i < v->len; i++) {
-			unsigned char c = (unsigned char)v->u.s[i];
-
-			if (c == '\n')
-				core_buf_addstr(b, "\\n");
-			else if (c == '\r')
-				core_buf_addstr(b, "\\r");
-			else if (c == '\t')
-				core_buf_addstr(b, "\\t");
-			else if (c == '"' || c == '\\')
-				core_buf_addf(b, "\\%c", c);
-			else
-				core_buf_addc(b, c);
-		}
-		core_buf_addc(b, '"');
-	}
-}
-
-static void
-dump_event(struct core_buf *b, const struct core_event *ev)
-{
-	size_t i;
-
-	if (ev->kind == CORE_EV_BAD) {
-		core_buf_addf(b, "%llu:%llu: BAD %s\n",
-		    (unsigned long long)ev->line, (unsigned long long)ev->col,
-		    ev->reason);
-		return;
-	}
-	cr_assert_eq(ev->kind, CORE_EV_REC);
-	cr_assert_eq(ev->rec.time, 0);
-	core_buf_addf(b, "%llu:", (unsigned long long)ev->line);
-	for (i = 0; i < ev->rec.schema->n; i++) {
-		core_buf_addf(b, " %s=", ev->rec.schema->f[i]->name);
-		dump_value(b, &ev->rec.v[i]);
-	}
-	core_buf_addc(b, '\n');
-}
-
-static void
-drain(struct core_dec *d, struct core_buf *b)
-{
-	struct core_event ev;
-	enum core_ev k;
-
-	while ((k = core_dec_next(d, &ev)) != CORE_EV_NONE &&
-	    k != CORE_EV_EOF)
-		dump_event(b, &ev);
-}
-
-/* The events of data, one per line; step as in test_csv.c. */
-static char *
-decode(const char *data, const struct core_decopts *o, size_t step)
-{
-	struct core_buf b = CORE_BUF_INIT;
-	struct core_input in;
-	struct core_dec *d;
-	struct core_event ev;
-	size_t len = strlen(data), at = 0, n;
-	char path[64];
-	int pfd[2];
-
-	core_buf_addstr(&b, "");
-	if (step == 0) {
-		core_input_open_mem(&in, data, len, "t.tsv", 0);
-		d = core_dec_tsv_new(&in, o);
-		drain(d, &b);
-	} else {
-		cr_assert_eq(pipe(pfd), 0);
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd[0]);
-		cr_assert_eq(core_input_open(&in, path, 0, 0, 0), 0);
-		close(pfd[0]);
-		d = core_dec_tsv_new(&in, o);
-		while (at < len) {
-			n = len - at < step ? len - at : step;
-			cr_assert_eq(write(pfd[1], data + at, n), (ssize_t)n);
-			at += n;
-			cr_assert_eq(core_input_fill(&in), (ssize_t)n);
-			drain(d, &b);
-		}
-		close(pfd[1]);
-		while (!in.eof) {
-			cr_assert(core_input_fill(&in) >= 0);
-			drain(d, &b);
-		}
-	}
-	cr_assert_eq(core_dec_next(d, &ev), CORE_EV_EOF);
-	core_dec_free(d);
-	core_input_close(&in);
-	return b.p;
-}
-
-static void
-expect(const char *data, const struct core_decopts *o, const char *want)
-{
-	static const size_t steps[] = { 0, 1, 5 };
-	size_t i;
-
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		char *got = decode(data, o, steps[i]);
-
-		cr_assert_str_eq(got, want, "step %zu\ngot:\n%swant:\n%s",
-		    steps[i], got, want);
-		free(got);
-	}
-}
 
 static const struct core_decopts defopts = { .format = "tsv" };
 
@@ -176,26 +50,26 @@ write_recs(const struct core_rec *recs, size_t n,
 
 Test(tsv, header_names_fields_and_values_are_inferred)
 {
-	expect("a\tb\tc\td\te\n1\t1.50\ttrue\t08123\thello world\n", &defopts,
+	dec_expect("a\tb\tc\td\te\n1\t1.50\ttrue\t08123\thello world\n", &defopts,
 	    "2: a=int:1 b=num:1.50 c=bool:true d=str:\"08123\""
 	    " e=str:\"hello world\"\n");
 }
 
 Test(tsv, escapes_are_decoded_and_unknown_ones_kept)
 {
-	expect("a\tb\nx\\ty\tl1\\nl2\\r\\\\z\\q\\\n", &defopts,
+	dec_expect("a\tb\nx\\ty\tl1\\nl2\\r\\\\z\\q\\\n", &defopts,
 	    "2: a=str:\"x\\ty\" b=str:\"l1\\nl2\\r\\\\z\\\\q\\\\\"\n");
 }
 
 Test(tsv, header_names_are_unescaped_and_made_distinct)
 {
-	expect("a\\tb\t\ta\ta\n1\t2\t3\t4\n", &defopts,
+	dec_expect("a\\tb\t\ta\ta\n1\t2\t3\t4\n", &defopts,
 	    "2: a\tb=int:1 2=int:2 a=int:3 a_2=int:4\n");
 }
 
 Test(tsv, crlf_is_stripped_and_blank_lines_skipped_but_counted)
 {
-	expect("a\tb\r\n\r\n1\tx\r\n\n2\ty\n", &defopts,
+	dec_expect("a\tb\r\n\r\n1\tx\r\n\n2\ty\n", &defopts,
 	    "3: a=int:1 b=str:\"x\"\n"
 	    "5: a=int:2 b=str:\"y\"\n");
 }
@@ -204,8 +78,8 @@ Test(tsv, empty_field_is_null_or_empty_string_without_inference)
 {
 	struct core_decopts o = { .format = "tsv", .no_infer = 1 };
 
-	expect("a\tb\tc\n\t7\t\n", &defopts, "2: a=null b=int:7 c=null\n");
-	expect("a\tb\tc\n\t7\t\n", &o,
+	dec_expect("a\tb\tc\n\t7\t\n", &defopts, "2: a=null b=int:7 c=null\n");
+	dec_expect("a\tb\tc\n\t7\t\n", &o,
 	    "2: a=str:\"\" b=str:\"7\" c=str:\"\"\n");
 }
 
@@ -213,10 +87,10 @@ Test(tsv, ragged_rows_are_bad_unless_allowed)
 {
 	struct core_decopts o = { .format = "tsv", .allow_ragged = 1 };
 
-	expect("a\tb\tc\n1\t2\n1\t2\t3\t4\n", &defopts,
+	dec_expect("a\tb\tc\n1\t2\n1\t2\t3\t4\n", &defopts,
 	    "2:0: BAD ragged row (expected 3 fields, got 2)\n"
 	    "3:0: BAD ragged row (expected 3 fields, got 4)\n");
-	expect("a\tb\tc\n1\t2\n1\t2\t3\t4\n", &o,
+	dec_expect("a\tb\tc\n1\t2\n1\t2\t3\t4\n", &o,
 	    "2: a=int:1 b=int:2 c=null\n"
 	    "3: a=int:1 b=int:2 c=int:3 4=int:4\n");
 }
@@ -225,23 +99,23 @@ Test(tsv, no_header_names_by_position_and_bom_is_skipped)
 {
 	struct core_decopts o = { .format = "tsv", .no_header = 1 };
 
-	expect("\xef\xbb\xbfx\t1\ny\t2\n", &o,
+	dec_expect("\xef\xbb\xbfx\t1\ny\t2\n", &o,
 	    "1: 1=str:\"x\" 2=int:1\n"
 	    "2: 1=str:\"y\" 2=int:2\n");
-	expect("\xef\xbb\xbf" "a\tb\n1\t2\n", &defopts,
+	dec_expect("\xef\xbb\xbf" "a\tb\n1\t2\n", &defopts,
 	    "2: a=int:1 b=int:2\n");
 }
 
 Test(tsv, header_only_and_empty_inputs_give_no_records)
 {
-	expect("a\tb\n", &defopts, "");
-	expect("a\tb", &defopts, "");
-	expect("", &defopts, "");
+	dec_expect("a\tb\n", &defopts, "");
+	dec_expect("a\tb", &defopts, "");
+	dec_expect("", &defopts, "");
 }
 
 Test(tsv, last_line_without_newline_is_read)
 {
-	expect("a\tb\n1\t2", &defopts, "2: a=int:1 b=int:2\n");
+	dec_expect("a\tb\n1\t2", &defopts, "2: a=int:1 b=int:2\n");
 }
 
 Test(tsv, overlong_line_is_bad)
@@ -370,6 +244,6 @@ Test(tsv, writer_starts_a_new_header_on_schema_change)
 
 Test(tsv, header_names_that_are_not_utf8_get_replacement_characters)
 {
-	expect("\x80x\ty\n1\t2\n", &defopts,
+	dec_expect("\x80x\ty\n1\t2\n", &defopts,
 	    "2: \xef\xbf\xbdx=int:1 y=int:2\n");
 }
