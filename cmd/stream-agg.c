@@ -212,8 +212,11 @@ every_tick(struct core_loop *l, void *ctx)
 static void
 stop_now(struct core_loop *l, void *ctx)
 {
-	(void)l;
-	finish(ctx);
+	struct agg *a = ctx;
+
+	if (core_loop_stop_wait(l, &a->stop_timer, stop_now, a))
+		return;         /* upstream is still handing on its last */
+	finish(a);
 }
 
 static void

@@ -137,8 +137,11 @@ on_eof(struct core_feed *f, void *ctx)
 static void
 stop_now(struct core_loop *l, void *ctx)
 {
-	(void)l;
-	finish(ctx);
+	struct dedup *d = ctx;
+
+	if (core_loop_stop_wait(l, &d->stop_timer, stop_now, d))
+		return;         /* upstream is still handing on its last */
+	finish(d);
 }
 
 static void

@@ -155,8 +155,11 @@ on_eof(struct core_feed *fd, void *ctx)
 static void
 stop_now(struct core_loop *l, void *ctx)
 {
-	(void)l;
-	finish(ctx);
+	struct filter *f = ctx;
+
+	if (core_loop_stop_wait(l, &f->stop_timer, stop_now, f))
+		return;         /* upstream is still handing on its last */
+	finish(f);
 }
 
 static void

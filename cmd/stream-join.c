@@ -446,8 +446,11 @@ on_eof(struct core_feed *f, void *ctx)
 static void
 stop_now(struct core_loop *l, void *ctx)
 {
-	(void)l;
-	finish(ctx);
+	struct join *j = ctx;
+
+	if (core_loop_stop_wait(l, &j->stop_timer, stop_now, j))
+		return;         /* upstream is still handing on its last */
+	finish(j);
 }
 
 static void

@@ -1009,6 +1009,9 @@ stop_now(struct core_loop *l, void *ctx)
 {
 	struct sink *k = ctx;
 
+	if (!k->stop_waited && core_loop_stop_wait(l, &k->stop_timer,
+	    stop_now, k))
+		return;         /* upstream is still handing on its last */
 	if (k->q && core_execq_running(k->q) && !k->stop_waited) {
 		/* The commands got the signal too: a moment for them to
 		 * end, then SIGKILL. */

@@ -589,8 +589,11 @@ progress_tick(struct core_loop *l, void *ctx)
 static void
 stop_now(struct core_loop *l, void *ctx)
 {
-	(void)l;
-	finish(ctx);
+	struct source *s = ctx;
+
+	if (core_loop_stop_wait(l, &s->stop_timer, stop_now, s))
+		return;         /* upstream is still handing on its last */
+	finish(s);
 }
 
 /* SIGINT/SIGTERM/SIGHUP: read what is there now, then end as at end of

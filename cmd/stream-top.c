@@ -172,8 +172,11 @@ every_tick(struct core_loop *l, void *ctx)
 static void
 stop_now(struct core_loop *l, void *ctx)
 {
-	(void)l;
-	finish(ctx);
+	struct top *t = ctx;
+
+	if (core_loop_stop_wait(l, &t->stop_timer, stop_now, t))
+		return;         /* upstream is still handing on its last */
+	finish(t);
 }
 
 static void

@@ -254,8 +254,11 @@ on_eof(struct core_feed *f, void *ctx)
 static void
 stop_now(struct core_loop *l, void *ctx)
 {
-	(void)l;
-	finish(ctx);
+	struct win *w = ctx;
+
+	if (core_loop_stop_wait(l, &w->stop_timer, stop_now, w))
+		return;         /* upstream is still handing on its last */
+	finish(w);
 }
 
 static void

@@ -45,6 +45,9 @@ struct core_loop {
 	void *chldctx;
 	int sigpipe[2];
 	int lastsig;
+	int64_t sig_at;           /* when the first signal came, or 0 */
+	int64_t last_io;          /* when an fd other than the signal pipe
+	                           * was last ready */
 	int stop;
 };
 
@@ -243,6 +246,8 @@ sig_readable(struct core_loop *l, int fd, int revents, void *ctx)
 			} else {
 				l->lastsig = buf[i];
 				sig = 1;
+				if (l->sig_at == 0)
+					l->sig_at = core_now_mono();
 			}
 		}
 	}
@@ -304,6 +309,19 @@ int
 core_loop_signal_last(const struct core_loop *l)
 {
 	return l->lastsig;
+}
+
+int
+core_loop_stop_wait(struct core_loop *l, struct core_timer *t, core_fn fn,
+    void *ctx)
+{
+	int64_t now = core_now_mono(), quiet = CORE_STOP_QUIET_NS;
+
+	if (l->sig_at == 0 || now - l->sig_at >= CORE_STOP_MAX_NS ||
+	    l->last_io == 0 || now - l->last_io >= quiet)
+		return 0;
+	core_loop_timer(l, t, l->last_io + quiet, fn, ctx);
+	return 1;
 }
 
 void
@@ -390,6 +408,8 @@ core_loop_run(struct core_loop *l)
 
 			if (re && l->pfd[i].fd >= 0) {
 				l->pfd[i].revents = 0;
+				if (l->w[i].fn != sig_readable)
+					l->last_io = core_now_mono();
 				l->w[i].fn(l, l->pfd[i].fd, re, l->w[i].ctx);
 			}
 		}

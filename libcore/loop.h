@@ -63,6 +63,22 @@ void core_loop_signals(struct core_loop *l, core_fn fn, void *ctx);
 int core_loop_signal_last(const struct core_loop *l);
 
 /*
+ * A tool that got SIGINT or SIGTERM ends like at the end of its input, but
+ * its upstream got the signal too (^C signals the whole pipeline) and is
+ * still sending its last results: the tool waits until its input has been
+ * quiet for CORE_STOP_QUIET_NS, and at most CORE_STOP_MAX_NS after the
+ * signal.  Call from the stop timer's function: returns 1 when input came
+ * within the quiet time (t is re-armed to run fn when it will have been
+ * quiet long enough), 0 when it is time to end.  A fixed delay after the
+ * signal instead lost the last windows of a four-stage pipeline, each
+ * stage ending before the one before it had handed on its results.
+ */
+#define CORE_STOP_QUIET_NS 200000000
+#define CORE_STOP_MAX_NS 2000000000
+int core_loop_stop_wait(struct core_loop *l, struct core_timer *t, core_fn fn,
+    void *ctx);
+
+/*
  * Catches SIGCHLD (through the same self-pipe); fn runs from the loop
  * after one or more children ended, and reaps them (waitpid WNOHANG: one
  * call may stand for several children).  Returns 0 or -1 (errno).

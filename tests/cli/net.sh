@@ -247,4 +247,20 @@ rc=2
 rc=2
 rc=2'
 
+# ^C signals every process of a pipeline at once.  Each stage used to
+# end 200 ms after the signal, so a stage could end before the one before
+# it had handed on the last window: the result was lost.
+testing "SIGTERM to a whole pipeline behind a listener: the last window still comes out" \
+	"setsid sh -c 'echo \$\$ > pg; exec 2> err; stream-source -f statsd -l udp://127.0.0.1:0 |
+	   stream-window -T 10s | stream-agg -g name count sum:value |
+	   stream-top -n 5 -b count:desc | stream-filter -w \"count > 0\" |
+	   stream-sink -o csv > out' &
+	 ep=\$($EP err); hp=\${ep#udp://}
+	 printf 'req:1|c\\nreq:2|c\\nerr:5|c\\n' | socat -u - UDP:\$hp
+	 i=0; until grep -q 'udp' err && [ \$i -gt 25 ]; do sleep 0.02; i=\$((i+1)); done
+	 env kill -TERM -- -\$(cat pg); $W 3 out 5; cut -d, -f3- out" \
+	'name,count,sum_value
+req,2,3
+err,1,5'
+
 done_testing
