@@ -64,8 +64,6 @@ struct agg {
 	char **files;
 	size_t nfiles, cur;
 	struct core_feed *feeds;
-	int sig;
-	struct core_timer stop_timer;
 };
 
 static struct agg A;
@@ -155,7 +153,7 @@ finish(struct agg *a)
 		    (unsigned long long)st.peak_windows,
 		    (double)st.peak_bytes / 1e6);
 	}
-	core_tool_exit(&a->t, a->sig);
+	core_tool_exit(&a->t, a->t.sig);
 }
 
 static int
@@ -209,27 +207,13 @@ every_tick(struct core_loop *l, void *ctx)
 	    every_tick, a);
 }
 
+/* The end on a signal, once upstream is quiet (core_tool_stop). */
 static void
-stop_now(struct core_loop *l, void *ctx)
+end_on_signal(void *ctx)
 {
-	struct agg *a = ctx;
-
-	if (core_loop_stop_wait(l, &a->stop_timer, stop_now, a))
-		return;         /* upstream is still handing on its last */
-	finish(a);
+	finish(ctx);
 }
 
-static void
-on_signal(struct core_loop *l, void *ctx)
-{
-	struct agg *a = ctx;
-
-	if (a->sig)
-		return;
-	a->sig = core_loop_signal_last(l);
-	core_loop_timer(l, &a->stop_timer, core_now_mono() + 200000000,
-	    stop_now, a);
-}
 
 int
 main(int argc, char **argv)
@@ -289,7 +273,7 @@ main(int argc, char **argv)
 			    a->files[i]);
 		core_feed_stamp_arrival(&a->feeds[i]);
 	}
-	core_loop_signals(a->t.loop, on_signal, a);
+	core_tool_stop_on_signals(&a->t, end_on_signal, a);
 	if (a->every)
 		core_loop_timer(a->t.loop, &a->every_timer, core_now_mono() +
 		    a->every, every_tick, a);

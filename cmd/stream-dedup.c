@@ -49,8 +49,6 @@ struct dedup {
 	char **files;
 	size_t nfiles, cur;
 	struct core_feed *feeds;
-	int sig;
-	struct core_timer stop_timer;
 };
 
 static struct dedup D;
@@ -117,7 +115,7 @@ finish(struct dedup *d)
 {
 	core_dedupop_wm(d->op, CORE_WM_MAX);
 	core_report_count(&d->t.rep, "duplicate", core_dedupop_dropped(d->op));
-	core_tool_exit(&d->t, d->sig);
+	core_tool_exit(&d->t, d->t.sig);
 }
 
 static void
@@ -134,27 +132,13 @@ on_eof(struct core_feed *f, void *ctx)
 	finish(d);
 }
 
+/* The end on a signal, once upstream is quiet (core_tool_stop). */
 static void
-stop_now(struct core_loop *l, void *ctx)
+end_on_signal(void *ctx)
 {
-	struct dedup *d = ctx;
-
-	if (core_loop_stop_wait(l, &d->stop_timer, stop_now, d))
-		return;         /* upstream is still handing on its last */
-	finish(d);
+	finish(ctx);
 }
 
-static void
-on_signal(struct core_loop *l, void *ctx)
-{
-	struct dedup *d = ctx;
-
-	if (d->sig)
-		return;
-	d->sig = core_loop_signal_last(l);
-	core_loop_timer(l, &d->stop_timer, core_now_mono() + 200000000,
-	    stop_now, d);
-}
 
 int
 main(int argc, char **argv)
@@ -186,7 +170,7 @@ main(int argc, char **argv)
 			    d->files[i]);
 		core_feed_stamp_arrival(&d->feeds[i]);
 	}
-	core_loop_signals(d->t.loop, on_signal, d);
+	core_tool_stop_on_signals(&d->t, end_on_signal, d);
 	core_feed_start(&d->feeds[0], on_event, on_eof, d);
 	core_loop_run(d->t.loop);
 	finish(d);

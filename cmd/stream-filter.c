@@ -44,8 +44,6 @@ struct filter {
 	char **files;
 	size_t nfiles, cur;
 	struct core_feed *feeds;
-	int sig;
-	struct core_timer stop_timer;
 	uint64_t in, out;
 };
 
@@ -135,7 +133,7 @@ static _Noreturn void
 finish(struct filter *f)
 {
 	core_tool_xform_warn(f->x);
-	core_tool_exit(&f->t, f->sig);
+	core_tool_exit(&f->t, f->t.sig);
 }
 
 static void
@@ -152,27 +150,13 @@ on_eof(struct core_feed *fd, void *ctx)
 	finish(f);
 }
 
+/* The end on a signal, once upstream is quiet (core_tool_stop). */
 static void
-stop_now(struct core_loop *l, void *ctx)
+end_on_signal(void *ctx)
 {
-	struct filter *f = ctx;
-
-	if (core_loop_stop_wait(l, &f->stop_timer, stop_now, f))
-		return;         /* upstream is still handing on its last */
-	finish(f);
+	finish(ctx);
 }
 
-static void
-on_signal(struct core_loop *l, void *ctx)
-{
-	struct filter *f = ctx;
-
-	if (f->sig)
-		return;
-	f->sig = core_loop_signal_last(l);
-	core_loop_timer(l, &f->stop_timer, core_now_mono() + 200000000,
-	    stop_now, f);
-}
 
 int
 main(int argc, char **argv)
@@ -199,7 +183,7 @@ main(int argc, char **argv)
 		core_feed_stamp_arrival(&f->feeds[i]);
 	}
 	core_loop_idle(f->t.loop, idle, f);
-	core_loop_signals(f->t.loop, on_signal, f);
+	core_tool_stop_on_signals(&f->t, end_on_signal, f);
 	core_feed_start(&f->feeds[0], on_event, on_eof, f);
 	core_loop_run(f->t.loop);
 	finish(f);

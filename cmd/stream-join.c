@@ -104,8 +104,6 @@ struct join {
 	struct core_joinop *op;
 	struct core_feed feeds[2];
 	int nfeeds, live;
-	int sig;
-	struct core_timer stop_timer;
 };
 
 static struct join J;
@@ -428,7 +426,7 @@ finish(struct join *j)
 	} else {
 		core_writer_wm(j->t.w, CORE_WM_MAX);
 	}
-	core_tool_exit(&j->t, j->sig);
+	core_tool_exit(&j->t, j->t.sig);
 }
 
 static void
@@ -443,14 +441,11 @@ on_eof(struct core_feed *f, void *ctx)
 		finish(j);
 }
 
+/* The end on a signal, once upstream is quiet (core_tool_stop). */
 static void
-stop_now(struct core_loop *l, void *ctx)
+end_on_signal(void *ctx)
 {
-	struct join *j = ctx;
-
-	if (core_loop_stop_wait(l, &j->stop_timer, stop_now, j))
-		return;         /* upstream is still handing on its last */
-	finish(j);
+	finish(ctx);
 }
 
 static void
@@ -462,11 +457,7 @@ on_signal(struct core_loop *l, void *ctx)
 		load_table(j, 0);    /* SIGHUP: reload the table */
 		return;
 	}
-	if (j->sig)
-		return;
-	j->sig = core_loop_signal_last(l);
-	core_loop_timer(l, &j->stop_timer, core_now_mono() + 200000000,
-	    stop_now, j);
+	core_tool_stop(&j->t, end_on_signal, j);
 }
 
 int

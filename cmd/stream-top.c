@@ -60,8 +60,6 @@ struct top {
 	char **files;
 	size_t nfiles, cur;
 	struct core_feed *feeds;
-	int sig;
-	struct core_timer stop_timer;
 };
 
 static struct top T;
@@ -142,7 +140,7 @@ static _Noreturn void
 finish(struct top *t)
 {
 	core_topop_wm(t->op, CORE_WM_MAX);
-	core_tool_exit(&t->t, t->sig);
+	core_tool_exit(&t->t, t->t.sig);
 }
 
 static void
@@ -169,27 +167,13 @@ every_tick(struct core_loop *l, void *ctx)
 	    every_tick, t);
 }
 
+/* The end on a signal, once upstream is quiet (core_tool_stop). */
 static void
-stop_now(struct core_loop *l, void *ctx)
+end_on_signal(void *ctx)
 {
-	struct top *t = ctx;
-
-	if (core_loop_stop_wait(l, &t->stop_timer, stop_now, t))
-		return;         /* upstream is still handing on its last */
-	finish(t);
+	finish(ctx);
 }
 
-static void
-on_signal(struct core_loop *l, void *ctx)
-{
-	struct top *t = ctx;
-
-	if (t->sig)
-		return;
-	t->sig = core_loop_signal_last(l);
-	core_loop_timer(l, &t->stop_timer, core_now_mono() + 200000000,
-	    stop_now, t);
-}
 
 int
 main(int argc, char **argv)
@@ -222,7 +206,7 @@ main(int argc, char **argv)
 			    t->files[i]);
 		core_feed_stamp_arrival(&t->feeds[i]);
 	}
-	core_loop_signals(t->t.loop, on_signal, t);
+	core_tool_stop_on_signals(&t->t, end_on_signal, t);
 	if (t->every)
 		core_loop_timer(t->t.loop, &t->every_timer, core_now_mono() +
 		    t->every, every_tick, t);

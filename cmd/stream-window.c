@@ -84,8 +84,6 @@ struct win {
 	char **files;
 	size_t nfiles, cur;
 	struct core_feed *feeds;
-	int sig;
-	struct core_timer stop_timer;
 };
 
 static struct win W;
@@ -234,7 +232,7 @@ finish(struct win *w)
 		core_writer_end(w->o.late_w);
 		core_out_flush(w->late_out);
 	}
-	core_tool_exit(&w->t, w->sig);
+	core_tool_exit(&w->t, w->t.sig);
 }
 
 static void
@@ -251,27 +249,13 @@ on_eof(struct core_feed *f, void *ctx)
 	finish(w);
 }
 
+/* The end on a signal, once upstream is quiet (core_tool_stop). */
 static void
-stop_now(struct core_loop *l, void *ctx)
+end_on_signal(void *ctx)
 {
-	struct win *w = ctx;
-
-	if (core_loop_stop_wait(l, &w->stop_timer, stop_now, w))
-		return;         /* upstream is still handing on its last */
-	finish(w);
+	finish(ctx);
 }
 
-static void
-on_signal(struct core_loop *l, void *ctx)
-{
-	struct win *w = ctx;
-
-	if (w->sig)
-		return;
-	w->sig = core_loop_signal_last(l);
-	core_loop_timer(l, &w->stop_timer, core_now_mono() + 200000000,
-	    stop_now, w);
-}
 
 static int
 open_late(const char *path)
@@ -344,7 +328,7 @@ main(int argc, char **argv)
 			    w->files[i]);
 		core_feed_stamp_arrival(&w->feeds[i]);
 	}
-	core_loop_signals(w->t.loop, on_signal, w);
+	core_tool_stop_on_signals(&w->t, end_on_signal, w);
 	core_feed_start(&w->feeds[0], on_event, on_eof, w);
 	core_loop_run(w->t.loop);
 	finish(w);

@@ -111,3 +111,43 @@ core_tool_xform_warn(struct core_xform *x)
 {
 	core_xform_diags(x, tell, NULL);
 }
+
+static void
+stop_tick(struct core_loop *l, void *ctx)
+{
+	struct core_tool *t = ctx;
+
+	if (core_loop_stop_wait(l, &t->stop_timer, stop_tick, t))
+		return;         /* upstream is still handing on its last */
+	t->stop_fn(t->stop_ctx);
+}
+
+void
+core_tool_stop(struct core_tool *t, void (*end)(void *ctx), void *ctx)
+{
+	if (t->sig)
+		return;
+	t->sig = core_loop_signal_last(t->loop);
+	t->stop_fn = end;
+	t->stop_ctx = ctx;
+	core_loop_timer(t->loop, &t->stop_timer, core_now_mono() +
+	    CORE_STOP_QUIET_NS, stop_tick, t);
+}
+
+static void
+on_stop_signal(struct core_loop *l, void *ctx)
+{
+	struct core_tool *t = ctx;
+
+	(void)l;
+	core_tool_stop(t, t->stop_fn, t->stop_ctx);
+}
+
+void
+core_tool_stop_on_signals(struct core_tool *t, void (*end)(void *ctx),
+    void *ctx)
+{
+	t->stop_fn = end;
+	t->stop_ctx = ctx;
+	core_loop_signals(t->loop, on_stop_signal, t);
+}

@@ -29,7 +29,23 @@ struct core_tool {
 	 * other: exit 3). */
 	int (*on_out_error)(struct core_tool *t, void *ctx);
 	void *on_out_error_ctx;
+	/* Ending on a signal (core_tool_stop). */
+	int sig;           /* the signal, or 0 */
+	struct core_timer stop_timer;
+	void (*stop_fn)(void *ctx);
+	void *stop_ctx;
 };
+
+/*
+ * SIGINT, SIGTERM and SIGHUP end the tool as the end of its input does:
+ * t->sig is set and end(ctx), the tool's ending, runs once the input has
+ * been quiet for a moment (core_loop_stop_wait: upstream got the signal
+ * too and hands on its last results).  core_tool_stop is the same for a
+ * tool with a signal handler of its own, called from it.
+ */
+void core_tool_stop_on_signals(struct core_tool *t, void (*end)(void *ctx),
+    void *ctx);
+void core_tool_stop(struct core_tool *t, void (*end)(void *ctx), void *ctx);
 
 /*
  * Sets up loop, stdout, writer (format com->outfmt, else def), report.
