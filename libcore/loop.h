@@ -73,8 +73,8 @@ int core_loop_signal_last(const struct core_loop *l);
  * signal instead lost the last windows of a four-stage pipeline, each
  * stage ending before the one before it had handed on its results.
  */
-#define CORE_STOP_QUIET_NS 200000000
-#define CORE_STOP_MAX_NS 2000000000
+#define CORE_STOP_QUIET_NS 200000000LL
+#define CORE_STOP_MAX_NS 2000000000LL
 int core_loop_stop_wait(struct core_loop *l, struct core_timer *t, core_fn fn,
     void *ctx);
 

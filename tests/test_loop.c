@@ -239,3 +239,100 @@ Test(evtime, reads_every_kind_of_time_field)
 		core_evtime_release(&t);
 	}
 }
+
+/* ---- ending on a signal: read on while the input keeps coming ----------- */
+
+struct stopper {
+	int fds[2];
+	int reads, writes, max_writes;
+	struct core_timer feed, stop;
+	int64_t sig_at, ended_at, last_write;
+};
+
+static void
+stopper_read(struct core_loop *l, int fd, int revents, void *p)
+{
+	struct stopper *s = p;
+	char b[64];
+	ssize_t n = read(fd, b, sizeof(b));
+
+	(void)l;
+	(void)revents;
+	if (n > 0)
+		s->reads += (int)n;
+}
+
+/* Upstream still handing on its last: a byte every 50 ms. */
+static void
+stopper_feed(struct core_loop *l, void *p)
+{
+	struct stopper *s = p;
+
+	cr_assert_eq(write(s->fds[1], "x", 1), 1);
+	s->writes++;
+	s->last_write = core_now_mono();
+	if (s->writes < s->max_writes)
+		core_loop_timer(l, &s->feed, s->last_write + 50000000,
+		    stopper_feed, s);
+}
+
+static void
+stopper_tick(struct core_loop *l, void *p)
+{
+	struct stopper *s = p;
+
+	if (core_loop_stop_wait(l, &s->stop, stopper_tick, s))
+		return;
+	s->ended_at = core_now_mono();
+	core_loop_stop(l);
+}
+
+static void
+stopper_sig(struct core_loop *l, void *p)
+{
+	struct stopper *s = p;
+
+	s->sig_at = core_now_mono();
+	core_loop_timer(l, &s->stop, s->sig_at + CORE_STOP_QUIET_NS,
+	    stopper_tick, s);
+	stopper_feed(l, s);
+}
+
+static void
+run_stopper(struct stopper *s, int max_writes)
+{
+	struct core_loop *l = core_loop_new();
+
+	memset(s, 0, sizeof(*s));
+	s->max_writes = max_writes;
+	cr_assert_eq(pipe(s->fds), 0);
+	core_loop_fd(l, s->fds[0], POLLIN, stopper_read, s);
+	core_loop_signals(l, stopper_sig, s);
+	raise(SIGTERM);
+	core_loop_run(l);
+	core_loop_free(l);
+	close(s->fds[0]);
+	close(s->fds[1]);
+}
+
+Test(loop, a_signalled_tool_ends_when_its_input_has_been_quiet)
+{
+	struct stopper s;
+
+	run_stopper(&s, 10);      /* the last byte about 450 ms after */
+	cr_expect_eq(s.reads, 10, "every byte read before the end");
+	cr_expect_geq(s.ended_at - s.last_write, CORE_STOP_QUIET_NS);
+	cr_expect_lt(s.ended_at - s.last_write, CORE_STOP_QUIET_NS +
+	    400000000);
+	cr_expect_gt(s.ended_at - s.sig_at, 450000000, "not 0.2 s after "
+	    "the signal while input kept coming");
+}
+
+Test(loop, a_signalled_tool_ends_within_the_cap_when_input_never_stops)
+{
+	struct stopper s;
+
+	run_stopper(&s, 1000);    /* 50 s of bytes: more than the cap */
+	cr_expect_geq(s.ended_at - s.sig_at, CORE_STOP_MAX_NS);
+	cr_expect_lt(s.ended_at - s.sig_at, CORE_STOP_MAX_NS + 600000000);
+}
