@@ -132,7 +132,6 @@ struct sink {
 	uint64_t dropped;         /* records dropped: the buffer was full */
 	int eof;                  /* input done, waiting to send the rest */
 	int reconnecting;         /* down after a connection was lost */
-	int again;                /* the event comes again after a pause */
 	uint64_t nrec;            /* records written */
 	uint64_t nflushed;        /* of them, handed to the kernel */
 	uint64_t lost;            /* written but not sent (a broken link) */
@@ -873,11 +872,17 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 {
 	struct sink *k = ctx;
 
+	/* Every reason to wait comes first: a record handed out again must
+	 * not be counted or run twice. */
+	if (ev->kind == CORE_EV_REC && k->connect && k->down && !k->drop &&
+	    core_out_pending(&k->t.out) >= k->bufmax) {
+		k->full = 1;     /* held until connected, up to --buffer */
+		return 1;
+	}
 	if (k->q && ev->kind == CORE_EV_REC && exec_rec(k, f, &ev->rec))
 		return 1;        /* handed out again: counted then */
-	if (k->m && !k->again)
+	if (k->m)
 		core_metrics_event(k->m, ev);
-	k->again = 0;
 	if (k->exec_only && ev->kind == CORE_EV_REC)
 		return 0;
 	if (k->metrics_only) {
@@ -902,15 +907,11 @@ on_event(struct core_feed *f, struct core_event *ev, void *ctx)
 		if (k->rot_size && written(k) >= k->rot_size)
 			rotate(k);
 		if (k->connect && k->down) {
-			/* Held until connected, up to --buffer. */
+			/* Held until connected, up to --buffer (full and
+			 * --on-full block: waited for above). */
 			if (core_out_pending(&k->t.out) >= k->bufmax) {
-				if (k->drop) {
-					k->dropped++;
-					break;
-				}
-				k->full = 1;
-				k->again = 1;    /* seen by --metrics already */
-				return 1;        /* input waits */
+				k->dropped++;
+				break;
 			}
 			core_writer_rec(k->t.w, &ev->rec);
 			k->nrec++;

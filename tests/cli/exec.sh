@@ -162,4 +162,19 @@ testing "bash completion offers the --exec options" \
 	"--exec
 --exec-timeout"
 
+# A record the held --connect buffer sends back to wait comes again: its
+# command must run once.
+testing "--exec with --connect while the buffer is full: one command per record" \
+	"seq 1 600 | awk '{ printf \"{\\\"n\\\":%d}\\n\", \$1 }' > in.ndjson
+	 stream-sink --exec 'echo \"\$n\" >> runs' --connect unix:s.sock --buffer 1k in.ndjson 2> err & p=\$!
+	 sleep 0.3
+	 stream-source --listen unix:s.sock -o ndjson > out 2> lerr & l=\$!
+	 wait \$p; echo rc=\$?
+	 $TESTDIR/waitfor 600 out; kill \$l; wait \$l
+	 sort -n runs | uniq | wc -l; wc -l < runs; wc -l < out" \
+	'rc=0
+600
+600
+600'
+
 done_testing
