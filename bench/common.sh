@@ -232,23 +232,9 @@ diff_lines() {
 # callgrind_top FILE: the 10 functions with the most instructions (self),
 # as in run.sh.
 callgrind_top() {
-	callgrind_annotate --auto=no "$1" 2>/dev/null | awk '
-	/PROGRAM TOTALS/ { next }
-	/^ *[0-9,]+ +\( *[0-9.]+%\) +[^ ]/ && k < 10 {
-		k++
-		line = $0
-		pct = line
-		sub(/^[^(]*\( */, "", pct)
-		sub(/%\).*/, "%", pct)
-		n = line
-		sub(/^ */, "", n)
-		sub(/ .*/, "", n)
-		gsub(/,/, "", n)
-		sub(/^ *[0-9,]+ +\( *[0-9.]+%\) +/, "", line)
-		sub(/ \[[^]]*\]$/, "", line)
-		sub(/^.*sysdeps\/[^:]*:/, "libc:", line)
-		printf "      %7s %13s  %s\n", pct, n, line
-	}' | sed "s|$root/||; s|  [^ ]*/stdlib/[^:]*:|  libc:|"
+	callgrind_annotate --auto=no "$1" 2>/dev/null |
+	    awk -f "$here/awk/callgrind-top.awk" |
+	    sed "s|$root/||; s|  [^ ]*/stdlib/[^:]*:|  libc:|"
 }
 
 # insn LABEL RECORDS CMD [KEY]: callgrind instructions per record of CMD

@@ -295,23 +295,8 @@ fi
 # ---- instructions per record --------------------------------------------
 # callgrind_top FILE: the 10 functions with the most instructions (self).
 callgrind_top() {
-	callgrind_annotate --auto=no "$1" 2>/dev/null | awk '
-	/PROGRAM TOTALS/ { next }
-	/^ *[0-9,]+ +\( *[0-9.]+%\) +[^ ]/ && k < 10 {
-		k++
-		line = $0
-		pct = line
-		sub(/^[^(]*\( */, "", pct)
-		sub(/%\).*/, "%", pct)
-		n = line
-		sub(/^ */, "", n)
-		sub(/ .*/, "", n)
-		gsub(/,/, "", n)
-		sub(/^ *[0-9,]+ +\( *[0-9.]+%\) +/, "", line)
-		sub(/ \[[^]]*\]$/, "", line)
-		sub(/^.*sysdeps\/[^:]*:/, "libc:", line)
-		printf "      %7s %13s  %s\n", pct, n, line
-	}'
+	callgrind_annotate --auto=no "$1" 2>/dev/null |
+	    awk -f "$here/awk/callgrind-top.awk"
 }
 if want insn; then
 	if ! command -v perf >/dev/null 2>&1 ||
