@@ -106,15 +106,15 @@ testing "-q keeps the summary and the status" \
 rc=1" "$J"
 
 testing "a command that does not read big records does not block the sink" \
-	"awk 'BEGIN { s = sprintf(\"%300000s\", \"\"); gsub(/ /, \"x\", s);
-		for (i = 1; i <= 20; i++) printf \"{\\\"i\\\":%d,\\\"s\\\":\\\"%s\\\"}\\n\", i, s }' |
+	"awk 'BEGIN { s = \"x\"; while (length(s) < 300000) s = s s; s = substr(s, 1, 300000);
+		for (i = 1; i <= 20; i++) print \"{\\\"i\\\":\" i \",\\\"s\\\":\\\"\" s \"\\\"}\" }' |
 	timeout 30 stream-sink -P 2 --exec 'sleep 0.01; echo \$i >> ran'; echo rc=\$?; wc -l < ran" \
 	"rc=0
 20"
 
 testing "big values stay out of the environment; stdin has them" \
-	"awk 'BEGIN { s = sprintf(\"%100000s\", \"\"); gsub(/ /, \"x\", s);
-		printf \"{\\\"s\\\":\\\"%s\\\",\\\"k\\\":1}\\n\", s }' |
+	"awk 'BEGIN { s = \"x\"; while (length(s) < 100000) s = s s; s = substr(s, 1, 100000);
+		print \"{\\\"s\\\":\\\"\" s \"\\\",\\\"k\\\":1}\" }' |
 	stream-sink --exec 'echo \"\${#s} \$k \$(wc -c)\"'" \
 	"0 1 100015"
 

@@ -62,7 +62,7 @@ testing "a watermark follows each record that moves it" \
 	"3001"
 
 testing "--watermark-step: one watermark per step crossed, or per record with 0" \
-	"awk 'BEGIN{for(i=0;i<1000;i++) printf \"{\\\"t\\\":%d}\\n\", 1700000000000 + i}' > ms
+	"awk 'BEGIN{for(i=0;i<1000;i++) printf \"{\\\"t\\\":%.0f}\\n\", 1700000000000 + i}' > ms
 	stream-source -t t ms | stream-sink -o trace | grep -c '^watermark'
 	stream-source -t t --watermark-step 0 ms | stream-sink -o trace | grep -c '^watermark'
 	stream-source -t t --watermark-step 1s ms | stream-sink -o trace | grep '^watermark'" \
