@@ -60,7 +60,7 @@ DEB_BENCH = jq miller mawk gawk datamash hyperfine sqlite3 netcat-openbsd valgri
 DEB_FUZZ = clang libclang-rt-dev
 
 .PHONY: all deps deps-bench test unit cli check-man check-examples demo \
-	bench fuzz install uninstall clean
+	bench fuzz install uninstall clean print-libs
 
 all: $(LIB) $(BINS)
 
@@ -111,6 +111,10 @@ demo: deps
 bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	@BIN=$(CURDIR)/$(BUILD)/bin sh bench/run.sh
+
+# The libraries a program linked with libcore needs (tests/fuzz/run.sh).
+print-libs:
+	@echo $(LIBS)
 
 fuzz:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_FUZZ)

@@ -64,6 +64,7 @@ struct agg {
 	char **files;
 	size_t nfiles, cur;
 	struct core_feed *feeds;
+	const struct core_sym **want;   /* what the frame decoder decodes */
 };
 
 static struct agg A;
@@ -265,6 +266,11 @@ main(int argc, char **argv)
 	a->o.track_bytes = a->stats;
 	core_tool_init(&a->t, &com, core_writer_default_format(1), NULL);
 	a->op = core_aggop_new(&a->o, a->t.w);
+	/* Frames: decode only the fields aggregated, grouped on, windowed. */
+	a->want = core_xcalloc(core_aggop_nfields(&a->o), sizeof(*a->want));
+	dec.want = a->want;
+	dec.nwant = core_aggop_fields(&a->o, a->want);
+	dec.lazy = 1;
 	a->feeds = core_xcalloc(a->nfiles, sizeof(*a->feeds));
 	for (i = 0; i < a->nfiles; i++) {
 		if (core_feed_open(&a->feeds[i], a->t.loop, a->files[i], &dec,

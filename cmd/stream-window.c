@@ -320,6 +320,9 @@ main(int argc, char **argv)
 	}
 	if ((w->op = core_winop_new(&w->o, w->t.w, &why)) == NULL)
 		core_usage_error("%s", why);
+	/* Frames through tumbling and hopping windows: only the event time is
+	 * read; the values go on as their frame bytes. */
+	dec.lazy = w->o.kind == CORE_WIN_GRID;
 	w->feeds = core_xcalloc(w->nfiles, sizeof(*w->feeds));
 	for (i = 0; i < w->nfiles; i++) {
 		if (core_feed_open(&w->feeds[i], w->t.loop, w->files[i], &dec,

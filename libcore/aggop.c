@@ -467,3 +467,24 @@ core_aggop_stats(const struct core_aggop *a, struct core_aggop_stats *st)
 {
 	*st = a->st;
 }
+
+size_t
+core_aggop_nfields(const struct core_aggop_opts *o)
+{
+	return (o->g ? o->g->n : 0) + o->nacc + 2;
+}
+
+size_t
+core_aggop_fields(const struct core_aggop_opts *o, const struct core_sym **out)
+{
+	size_t n = 0, i;
+
+	for (i = 0; o->g && i < o->g->n; i++)
+		out[n++] = o->g->f[i].sym;
+	for (i = 0; i < o->nacc; i++)
+		if (o->acc[i].field.sym)
+			out[n++] = o->acc[i].field.sym;
+	out[n++] = o->start;
+	out[n++] = o->end;
+	return n;
+}

@@ -49,4 +49,13 @@ void core_aggop_every(struct core_aggop *a);
 void core_aggop_stats(const struct core_aggop *a,
     struct core_aggop_stats *st);
 
+/*
+ * The fields the operator reads of an input record (-g, the accumulators',
+ * the window fields), for a lazy frame decoder: at most
+ * core_aggop_nfields(o) of them into out; returns how many.
+ */
+size_t core_aggop_nfields(const struct core_aggop_opts *o);
+size_t core_aggop_fields(const struct core_aggop_opts *o,
+    const struct core_sym **out);
+
 #endif

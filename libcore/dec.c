@@ -130,6 +130,8 @@ core_dec_frames_new(struct core_input *in, const struct core_decopts *o)
 
 	core_dec_base_init(&f->base, &frames_vt, in, o);
 	core_frame_dec_init(&f->fd, o->max_frame);
+	if (o->lazy)
+		core_frame_dec_want(&f->fd, o->want, o->nwant);
 	return &f->base;
 }
 

@@ -18,6 +18,10 @@ struct core_decopts {
 	                       * rows get fields named by position */
 	uint32_t max_frame;   /* frames: 0 means the default */
 	const char *field;    /* lines: the field name ("line") */
+	int lazy;             /* frames: decode only want[0..nwant) (see
+	                       * core_frame_dec_want); borrowed */
+	const struct core_sym *const *want;
+	size_t nwant;
 };
 
 struct core_dec;
@@ -87,6 +91,7 @@ core_dec_text_rec(struct core_event *ev, uint64_t line, int64_t off)
 	ev->kind = CORE_EV_REC;
 	ev->rec.time = 0;
 	ev->rec.raw = NULL;
+	ev->rec.lazy = 0;
 	ev->rec.rawlen = 0;
 	ev->rec.raw_n = 0;
 	ev->line = line;

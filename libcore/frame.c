@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcore/err.h"
 #include "libcore/json.h"
 #include "libcore/out.h"
 #include "libcore/xalloc.h"
@@ -350,9 +351,67 @@ core_frame_dec_init(struct core_frame_dec *d, uint32_t max_frame)
 	d->max_frame = max_frame ? max_frame : CORE_FRAME_MAX_DEFAULT;
 }
 
+static void
+drop_wants(struct core_frame_dec *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->capwant; i++) {
+		free(d->wantmap[i].idx);
+		d->wantmap[i].idx = NULL;
+		d->wantmap[i].nidx = 0;
+	}
+}
+
+/* Works out what a lazy decoder reads of schema s, declared as wire id. */
+static void
+set_want(struct core_frame_dec *d, size_t id, const struct core_schema *s)
+{
+	struct core_frame_want *w;
+	size_t i, j;
+
+	if (id >= d->capwant) {
+		size_t old = d->capwant;
+
+		d->wantmap = core_xgrow(d->wantmap, &d->capwant, id + 1,
+		    sizeof(*d->wantmap));
+		memset(d->wantmap + old, 0, (d->capwant - old) *
+		    sizeof(*d->wantmap));
+	}
+	w = &d->wantmap[id];
+	free(w->idx);
+	w->idx = core_xcalloc(s->n ? s->n : 1, sizeof(*w->idx));
+	w->nidx = 0;
+	for (i = 0; i < s->n; i++)
+		for (j = 0; j < d->nwant; j++)
+			if (s->f[i] == d->want[j]) {
+				w->idx[w->nidx++] = (uint32_t)i;
+				break;
+			}
+}
+
+void
+core_frame_dec_want(struct core_frame_dec *d,
+    const struct core_sym *const *want, size_t n)
+{
+	size_t i;
+
+	free(d->want);
+	d->want = core_xcalloc(n ? n : 1, sizeof(*d->want));
+	memcpy(d->want, want, n * sizeof(*want));
+	d->nwant = n;
+	d->lazy = 1;
+	for (i = 0; i < d->capmap; i++)
+		if (d->map[i])
+			set_want(d, i, d->map[i]);
+}
+
 void
 core_frame_dec_release(struct core_frame_dec *d)
 {
+	drop_wants(d);
+	free(d->wantmap);
+	free(d->want);
 	free(d->map);
 	free(d->vals);
 	memset(d, 0, sizeof(*d));
@@ -493,8 +552,194 @@ decode_schema(struct core_frame_dec *d, const unsigned char *p,
 		memset(d->map + old, 0, (d->capmap - old) * sizeof(*d->map));
 	}
 	d->map[id] = s;
+	if (d->lazy)
+		set_want(d, id, s);
 	ev->kind = CORE_EV_NONE;
 	return total;
+}
+
+/* Why value decoding stopped; the offset is where q was left. */
+enum vals_err {
+	VE_OK, VE_FEWER, VE_TRUNC, VE_BADINT, VE_BADNUM, VE_BADJSON, VE_BADTAG
+};
+
+/* Decodes and checks one value at q (q < end); returns the byte after
+ * it, or NULL with *err set and *qp at the fault. */
+static inline __attribute__((always_inline)) const unsigned char *
+decode_one(const unsigned char *q, const unsigned char *end,
+    struct core_value *v, enum vals_err *err, const unsigned char **qp)
+{
+	struct core_json_err je;
+	unsigned tag = *q++;
+	uint64_t u, len;
+
+	if (tag == CORE_TAG_STR || tag == CORE_TAG_NUMTEXT ||
+	    tag == CORE_TAG_JSON) {
+		if (q < end && *q < 0x80)
+			len = *q++;
+		else if ((q = get_var_slow(q, end, &len)) == NULL)
+			goto truncated;
+		if (len > (uint64_t)(end - q))
+			goto truncated;
+		v->type = tag == CORE_TAG_STR ? CORE_STR : tag ==
+		    CORE_TAG_JSON ? CORE_JSON : CORE_DOUBLE;
+		v->flags = 0;
+		v->len = (uint32_t)len;
+		v->u.s = (const char *)q;
+		if (tag == CORE_TAG_NUMTEXT) {
+			v->flags = CORE_VF_TEXT;
+			if (!is_number(q, len)) {
+				*err = VE_BADNUM;
+				*qp = q;
+				return NULL;
+			}
+		} else if (tag == CORE_TAG_JSON &&
+		    (len == 0 || (*q != '{' && *q != '[') ||
+		    core_json_validate(v->u.s, len, &je) < 0)) {
+			*err = VE_BADJSON;
+			*qp = q;
+			return NULL;
+		}
+		return q + len;
+	}
+	v->flags = 0;
+	v->len = 0;
+	switch (tag) {
+	case CORE_TAG_INT:
+		if ((q = get_var(q, end, &u)) == NULL) {
+			*err = VE_BADINT;
+			*qp = end;
+			return NULL;
+		}
+		v->type = CORE_INT;
+		v->u.i = unzigzag(u);
+		return q;
+	case CORE_TAG_NULL:
+		v->type = CORE_NULL;
+		return q;
+	case CORE_TAG_FALSE:
+	case CORE_TAG_TRUE:
+		v->type = CORE_BOOL;
+		v->u.i = tag == CORE_TAG_TRUE;
+		return q;
+	case CORE_TAG_DOUBLE:
+	case CORE_TAG_TIME:
+		if (end - q < 8)
+			goto truncated;
+		v->type = tag == CORE_TAG_TIME ? CORE_TIME : CORE_DOUBLE;
+		memcpy(&v->u, q, 8);
+		return q + 8;
+	default:
+		*err = VE_BADTAG;
+		*qp = q - 1;
+		return NULL;
+	}
+truncated:
+	*err = VE_TRUNC;
+	*qp = end;
+	return NULL;
+}
+
+/*
+ * Steps over one value at q (q < end) without decoding or checking more
+ * than its length; returns the byte after it, NULL if it runs past end or
+ * has an unknown tag.
+ */
+static inline const unsigned char *
+skip_one(const unsigned char *q, const unsigned char *end)
+{
+	unsigned tag = *q;
+	uint64_t len;
+
+	if (tag == CORE_TAG_STR || tag == CORE_TAG_NUMTEXT ||
+	    tag == CORE_TAG_JSON) {
+		if (end - q > 1 && q[1] < 0x80)
+			len = q[1], q += 2;
+		else if ((q = get_var_slow(q + 1, end, &len)) == NULL)
+			return NULL;
+		return len > (uint64_t)(end - q) ? NULL : q + len;
+	}
+	if (tag <= CORE_TAG_TRUE)
+		return q + 1;
+	if (tag == CORE_TAG_TIME || tag == CORE_TAG_DOUBLE)
+		return end - q < 9 ? NULL : q + 9;
+	if (tag != CORE_TAG_INT)
+		return NULL;
+	for (q++; q < end; q++)
+		if (!(*q & 0x80))
+			return q + 1;
+	return NULL;
+}
+
+/* Decodes and checks values v[0..n) from *qp; *at is the value it
+ * stopped at. */
+static enum vals_err
+decode_all(uint32_t n, const unsigned char **qp, const unsigned char *end,
+    struct core_value *vals, uint32_t *at)
+{
+	const unsigned char *q = *qp;
+	enum vals_err err = VE_OK;
+	uint32_t i;
+
+	/* The hot loop of every tool. */
+	for (i = 0; i < n; i++) {
+		if (q >= end) {
+			err = VE_FEWER;
+			break;
+		}
+		if ((q = decode_one(q, end, &vals[i], &err, qp)) == NULL) {
+			*at = i;
+			return err;
+		}
+	}
+	*qp = q;
+	*at = i;
+	return err;
+}
+
+/*
+ * A lazy decoder's values: those of w->idx decoded and checked, the ones
+ * between stepped over, those after the last one read not walked; all
+ * not decoded marked CORE_VF_LAZY (null until core_rec_full).
+ */
+static enum vals_err
+decode_some(const struct core_schema *s, const struct core_frame_want *w,
+    const unsigned char **qp, const unsigned char *end,
+    struct core_value *vals)
+{
+	const unsigned char *q = *qp;
+	const uint32_t *idx = w->idx;
+	uint32_t i = 0, k, n = s->n, nidx = w->nidx;
+	enum vals_err err = VE_OK;
+
+	/* Locals throughout: the byte-sized stores below may alias any
+	 * memory, so nothing is re-read through a pointer after them. */
+	for (k = 0; k < nidx; k++) {
+		uint32_t t = idx[k];
+
+		for (; i < t; i++) {
+			if (q >= end || (q = skip_one(q, end)) == NULL)
+				goto skipfail;
+			vals[i].type = CORE_NULL;
+			vals[i].flags = CORE_VF_LAZY;
+		}
+		if (q >= end) {
+			*qp = q;
+			return VE_FEWER;
+		}
+		if ((q = decode_one(q, end, &vals[t], &err, qp)) == NULL)
+			return err;
+		i = t + 1;
+	}
+	for (; i < n; i++) {
+		vals[i].type = CORE_NULL;
+		vals[i].flags = CORE_VF_LAZY;
+	}
+	*qp = q;
+	return VE_OK;
+skipfail:
+	/* Decode them all to say what is wrong, and where. */
+	return decode_all(s->n, qp, end, vals, &k);
 }
 
 static size_t
@@ -503,9 +748,10 @@ decode_data(struct core_frame_dec *d, const unsigned char *p,
 {
 	const struct core_schema *s;
 	const unsigned char *q = p, *body;
-	struct core_json_err je;
-	uint64_t id, u, len;
-	uint32_t i;
+	const struct core_frame_want *w = NULL;
+	enum vals_err err;
+	uint64_t id;
+	uint32_t at;
 
 	if ((q = get_var(q, end, &id)) == NULL || id >= d->capmap ||
 	    (s = d->map[id]) == NULL)
@@ -519,72 +765,36 @@ decode_data(struct core_frame_dec *d, const unsigned char *p,
 	if (s->n > d->capvals)
 		d->vals = core_xgrow(d->vals, &d->capvals, s->n,
 		    sizeof(*d->vals));
-	/* The hot loop of every tool: strings first, errors out of line
-	 * (their offset is worked out only then). */
-	for (i = 0; i < s->n; i++) {
-		struct core_value *v = &d->vals[i];
-		unsigned tag;
-
-		if (q >= end)
-			goto fewer;
-		tag = *q++;
-		if (tag == CORE_TAG_STR || tag == CORE_TAG_NUMTEXT ||
-		    tag == CORE_TAG_JSON) {
-			if (q < end && *q < 0x80)
-				len = *q++;
-			else if ((q = get_var_slow(q, end, &len)) == NULL)
-				goto truncated;
-			if (len > (uint64_t)(end - q))
-				goto truncated;
-			v->type = tag == CORE_TAG_STR ? CORE_STR : tag ==
-			    CORE_TAG_JSON ? CORE_JSON : CORE_DOUBLE;
-			v->flags = 0;
-			v->len = (uint32_t)len;
-			v->u.s = (const char *)q;
-			if (tag == CORE_TAG_NUMTEXT) {
-				v->flags = CORE_VF_TEXT;
-				if (!is_number(q, len))
-					goto badnum;
-			} else if (tag == CORE_TAG_JSON &&
-			    (len == 0 || (*q != '{' && *q != '[') ||
-			    core_json_validate(v->u.s, len, &je) < 0)) {
-				goto badjson;
-			}
-			q += len;
-			continue;
-		}
-		v->flags = 0;
-		v->len = 0;
-		switch (tag) {
-		case CORE_TAG_INT:
-			if ((q = get_var(q, end, &u)) == NULL)
-				goto badint;
-			v->type = CORE_INT;
-			v->u.i = unzigzag(u);
-			break;
-		case CORE_TAG_NULL:
-			v->type = CORE_NULL;
-			break;
-		case CORE_TAG_FALSE:
-		case CORE_TAG_TRUE:
-			v->type = CORE_BOOL;
-			v->u.i = tag == CORE_TAG_TRUE;
-			break;
-		case CORE_TAG_DOUBLE:
-		case CORE_TAG_TIME:
-			if (end - q < 8)
-				goto truncated;
-			v->type = tag == CORE_TAG_TIME ? CORE_TIME :
-			    CORE_DOUBLE;
-			memcpy(&v->u, q, 8);
-			q += 8;
-			break;
-		default:
-			return bad(d, ev, (size_t)(q - 1 - p) + 5, 0, total,
-			    "unknown value tag %u in data frame", tag);
-		}
+	if (d->lazy) {
+		w = &d->wantmap[id];
+		err = decode_some(s, w, &q, end, d->vals);
+	} else {
+		err = decode_all(s->n, &q, end, d->vals, &at);
 	}
-	if (q != end)
+	switch (err) {
+	case VE_OK:
+		break;
+	case VE_FEWER:
+		return bad(d, ev, (size_t)(q - p) + 5, 0, total, "data frame "
+		    "has fewer values than its schema");
+	case VE_TRUNC:
+		return bad(d, ev, total, 0, total, "truncated value in data "
+		    "frame");
+	case VE_BADINT:
+		return bad(d, ev, total, 0, total, "bad integer in data frame");
+	case VE_BADNUM:
+		return bad(d, ev, (size_t)(q - p) + 5, 0, total, "bad number "
+		    "text in data frame");
+	case VE_BADJSON:
+		return bad(d, ev, (size_t)(q - p) + 5, 0, total, "bad JSON "
+		    "value in data frame");
+	case VE_BADTAG:
+		return bad(d, ev, (size_t)(q - p) + 5, 0, total, "unknown "
+		    "value tag %u in data frame", *q);
+	}
+	/* Values passed on unread are checked by whoever reads them. */
+	if ((w == NULL || (w->nidx && w->idx[w->nidx - 1] == s->n - 1)) &&
+	    q != end)
 		return bad(d, ev, (size_t)(q - p) + 5, 0, total, "data frame "
 		    "has more values than its schema");
 	ev->kind = CORE_EV_REC;
@@ -593,20 +803,35 @@ decode_data(struct core_frame_dec *d, const unsigned char *p,
 	ev->rec.raw = body;
 	ev->rec.rawlen = (uint32_t)(end - body);
 	ev->rec.raw_n = s->n;
+	ev->rec.lazy = w != NULL;
 	return total;
-fewer:
-	return bad(d, ev, (size_t)(q - p) + 5, 0, total, "data frame has "
-	    "fewer values than its schema");
-truncated:
-	return bad(d, ev, total, 0, total, "truncated value in data frame");
-badint:
-	return bad(d, ev, total, 0, total, "bad integer in data frame");
-badnum:
-	return bad(d, ev, (size_t)(q - p) + 5, 0, total, "bad number text in "
-	    "data frame");
-badjson:
-	return bad(d, ev, (size_t)(q - p) + 5, 0, total, "bad JSON value in "
-	    "data frame");
+}
+
+void
+core_rec_full(const struct core_rec *r)
+{
+	static int warned;
+	const unsigned char *q, *end;
+	enum vals_err err;
+	uint32_t i, at;
+
+	if (!r->lazy || r->raw == NULL)
+		return;
+	((struct core_rec *)r)->lazy = 0;
+	q = r->raw + 8;
+	end = r->raw + r->rawlen;
+	err = decode_all(r->raw_n, &q, end, r->v, &at);
+	if (err == VE_OK && q == end)
+		return;
+	/* A value this tool passed over when it decoded the frame is bad:
+	 * the record was taken, so the values from there on that were not
+	 * read become null. */
+	for (i = at; i < r->raw_n; i++)
+		if (i == at || (r->v[i].flags & CORE_VF_LAZY))
+			r->v[i] = core_v_null();
+	if (!warned++)
+		core_warnx("a data frame holds a bad value in a field read "
+		    "late; the bad values became null");
 }
 
 size_t
@@ -677,6 +902,7 @@ core_frame_decode(struct core_frame_dec *d, const unsigned char *p,
 		d->seen_end = 1;
 		if (d->map)
 			memset(d->map, 0, d->capmap * sizeof(*d->map));
+		drop_wants(d);
 		ev->kind = CORE_EV_END;
 		return total;
 	default:

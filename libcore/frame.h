@@ -71,9 +71,20 @@ void core_frame_put_close(struct core_frame_enc *e,
 void core_frame_put_barrier(struct core_frame_enc *e, uint64_t id);
 void core_frame_put_end(struct core_frame_enc *e);
 
+/* Per declared schema: which values a lazy decoder reads. */
+struct core_frame_want {
+	uint32_t *idx;      /* the indexes of the values read, ascending */
+	uint32_t nidx;
+};
+
 struct core_frame_dec {
 	const struct core_schema **map;  /* wire id -> schema */
 	size_t capmap;
+	struct core_frame_want *wantmap; /* wire id -> what is read (lazy) */
+	size_t capwant;
+	const struct core_sym **want;    /* lazy: the fields this tool reads */
+	size_t nwant;
+	int lazy;
 	struct core_value *vals;
 	size_t capvals;
 	uint32_t max_frame;
@@ -96,6 +107,16 @@ void core_frame_dec_release(struct core_frame_dec *d);
  */
 size_t core_frame_decode(struct core_frame_dec *d, const unsigned char *p,
     size_t len, int at_eof, struct core_event *ev);
+
+/*
+ * Lazy decoding: from now on only the fields in want[0..n) are decoded and
+ * checked; the other values are marked CORE_VF_LAZY and read, if ever, by
+ * core_rec_full (rec.h).  A tool asks for this when it reads few fields
+ * and passes records on as frames (their raw bytes) or not at all: a
+ * value passed on unread is checked by the next tool that reads it.
+ */
+void core_frame_dec_want(struct core_frame_dec *d,
+    const struct core_sym *const *want, size_t n);
 
 /* Returns 1 if p[0..len) starts like a frame stream, 0 if not, -1 if too
  * few bytes to tell. */

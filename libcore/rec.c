@@ -22,6 +22,7 @@ core_rec_copy(const struct core_rec *r)
 	struct core_rec *c;
 	char *p;
 
+	core_rec_full(r);
 	for (i = 0; i < n; i++)
 		if (has_bytes(&r->v[i]))
 			bytes += r->v[i].len;
@@ -29,6 +30,7 @@ core_rec_copy(const struct core_rec *r)
 	c->schema = r->schema;
 	c->time = r->time;
 	c->raw = NULL;
+	c->lazy = 0;
 	c->rawlen = 0;
 	c->raw_n = 0;
 	c->v = (struct core_value *)(c + 1);
@@ -57,9 +59,11 @@ core_rec_copy_to(struct core_rec *dst, const struct core_rec *r,
 {
 	size_t n = r->schema->n, i;
 
+	core_rec_full(r);
 	dst->schema = r->schema;
 	dst->time = r->time;
 	dst->raw = NULL;
+	dst->lazy = 0;
 	dst->rawlen = 0;
 	dst->raw_n = 0;
 	dst->v = core_arena_alloc(a, n * sizeof(struct core_value));
@@ -135,6 +139,7 @@ core_recb_finish(struct core_recb *b, struct core_rec *r, int64_t time)
 	r->time = time;
 	r->v = b->vals;
 	r->raw = NULL;
+	r->lazy = 0;
 	r->rawlen = 0;
 	r->raw_n = 0;
 	return 0;

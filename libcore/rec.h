@@ -30,14 +30,28 @@ struct core_rec {
 	const unsigned char *raw;
 	uint32_t rawlen;
 	uint32_t raw_n;
+	uint32_t lazy;
 };
+
+/*
+ * lazy, with raw: a lazy frame decoder (core_frame_dec_want) decoded only
+ * some of v[0..raw_n); the others are marked CORE_VF_LAZY.  This decodes
+ * them all from raw (in place: v belongs to the decoder or to whoever
+ * copied them with the record).  Every generic reader of a record's
+ * values calls it: core_rec_get, core_rec_getref, core_rec_touch, the
+ * copies and the text writers.
+ */
+void core_rec_full(const struct core_rec *r);
 
 static inline void
 core_rec_touch(struct core_rec *r)
 {
+	if (r->lazy)
+		core_rec_full(r);
 	r->raw = NULL;
 	r->rawlen = 0;
 	r->raw_n = 0;
+	r->lazy = 0;
 }
 
 /* The value of field sym, or NULL when the record has no such field. */
@@ -46,7 +60,11 @@ core_rec_get(const struct core_rec *r, const struct core_sym *sym)
 {
 	int i = core_schema_find(r->schema, sym);
 
-	return i < 0 ? NULL : &r->v[i];
+	if (i < 0)
+		return NULL;
+	if (r->v[i].flags & CORE_VF_LAZY)
+		core_rec_full(r);
+	return &r->v[i];
 }
 
 static inline const struct core_value *
@@ -54,7 +72,11 @@ core_rec_getref(const struct core_rec *r, struct core_fieldref *f)
 {
 	int i = core_fieldref_index(f, r->schema);
 
-	return i < 0 ? NULL : &r->v[i];
+	if (i < 0)
+		return NULL;
+	if (r->v[i].flags & CORE_VF_LAZY)
+		core_rec_full(r);
+	return &r->v[i];
 }
 
 /*

@@ -21,6 +21,9 @@ enum core_type {
 /* CORE_DOUBLE only: the number is u.s[0..len), valid JSON number syntax,
  * kept as read so that "1.50" or 1e400 print back unchanged. */
 #define CORE_VF_TEXT 1
+/* Not decoded yet (a lazy frame decoder passed over it): reads as null
+ * until core_rec_full decodes the record's values. */
+#define CORE_VF_LAZY 2
 
 /*
  * A value borrows its bytes (strings, JSON, number text): they live in the

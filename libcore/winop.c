@@ -167,6 +167,7 @@ late(struct core_winop *w, const struct core_rec *r, int64_t start, int64_t end)
 		return;
 	}
 	if (w->o.late_w) {
+		core_rec_full(r);
 		struct core_recb b;
 		struct core_rec o;
 		size_t i;

@@ -63,6 +63,10 @@ core_writer_rec(struct core_writer *w, const struct core_rec *r)
 	struct core_rec p;
 	size_t i;
 
+	/* Frames pass a lazily decoded record on as its raw bytes; text
+	 * needs every value. */
+	if (r->lazy && (w->text || w->sel))
+		core_rec_full(r);
 	if (w->sel == NULL) {
 		w->vt->rec(w, r);
 		return;
@@ -79,6 +83,7 @@ core_writer_rec(struct core_writer *w, const struct core_rec *r)
 	p.raw = NULL;
 	p.rawlen = 0;
 	p.raw_n = 0;
+	p.lazy = 0;
 	w->vt->rec(w, &p);
 }
 

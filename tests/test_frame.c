@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests for the frame codec: round trips, and refusal of bad bytes. */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -365,4 +366,187 @@ Test(frame, bad_json_value_is_refused)
 	cr_expect_eq(ev.kind, CORE_EV_BAD);
 	cr_expect_str_eq(ev.reason, "bad JSON value in data frame");
 	core_frame_dec_release(&d);
+}
+
+/* Decodes the first record of p[0..len) with a decoder wanting the
+ * fields named in want (lazy), into *d (released by the caller). */
+static struct core_event
+decode_lazy(struct core_frame_dec *d, const unsigned char *p, size_t len,
+    const char *const *want, size_t nwant)
+{
+	const struct core_sym *w[16];
+	struct core_event ev;
+	size_t off = 0, n, i;
+
+	for (i = 0; i < nwant; i++)
+		w[i] = core_sym_str(want[i]);
+	core_frame_dec_init(d, 0);
+	core_frame_dec_want(d, w, nwant);
+	do {
+		memset(&ev, 0, sizeof(ev));
+		n = core_frame_decode(d, p + off, len - off, 1, &ev);
+		cr_assert_gt(n, 0);
+		off += n;
+	} while (ev.kind == CORE_EV_NONE);
+	return ev;
+}
+
+Test(frame, lazy_decoder_decodes_what_is_wanted_and_the_rest_on_demand)
+{
+	static const char *const want[] = { "t", "i", "nosuch" };
+	struct core_recb b;
+	struct core_rec r = sample(&b), *c;
+	struct core_frame_dec d;
+	struct core_event ev;
+	struct mem m;
+	unsigned char *p;
+	size_t len, i;
+
+	mem_open(&m);
+	core_frame_put_header(&m.enc);
+	core_frame_put_rec(&m.enc, &r);
+	p = mem_bytes(&m, &len);
+	ev = decode_lazy(&d, p, len, want, 3);
+	cr_assert_eq(ev.kind, CORE_EV_REC, "%s", ev.kind == CORE_EV_BAD ?
+	    ev.reason : "");
+	cr_expect_eq(ev.rec.time, r.time);
+	cr_expect(ev.rec.lazy);
+	/* i (2) and t (4) decoded; the others passed over. */
+	for (i = 0; i < r.schema->n; i++) {
+		if (i == 2 || i == 4)
+			cr_expect(core_value_eq(&ev.rec.v[i], &r.v[i]),
+			    "field %zu", i);
+		else
+			cr_expect(ev.rec.v[i].flags & CORE_VF_LAZY,
+			    "field %zu", i);
+	}
+	/* A copy reads them all. */
+	c = core_rec_copy(&ev.rec);
+	for (i = 0; i < r.schema->n; i++)
+		cr_expect(core_value_eq(&c->v[i], &r.v[i]), "field %zu", i);
+	core_rec_free(c);
+	core_frame_dec_release(&d);
+
+	/* So does asking for a field that was passed over. */
+	ev = decode_lazy(&d, p, len, want, 3);
+	cr_expect(ev.rec.v[5].flags & CORE_VF_LAZY);
+	cr_assert_not_null(core_rec_get(&ev.rec, core_sym_str("s")));
+	cr_expect_eq(ev.rec.v[5].type, CORE_STR);
+	cr_expect_eq(memcmp(ev.rec.v[5].u.s, "h\0i", 3), 0);
+	for (i = 0; i < r.schema->n; i++)
+		cr_expect(core_value_eq(&ev.rec.v[i], &r.v[i]), "field %zu", i);
+	core_frame_dec_release(&d);
+
+	/* Wanting nothing reads nothing but the time; the raw body is whole
+	 * and touching the record decodes it first. */
+	ev = decode_lazy(&d, p, len, NULL, 0);
+	cr_expect_eq(ev.rec.time, r.time);
+	for (i = 0; i < r.schema->n; i++)
+		cr_expect(ev.rec.v[i].flags & CORE_VF_LAZY, "field %zu", i);
+	cr_assert_not_null(ev.rec.raw);
+	core_rec_touch(&ev.rec);
+	cr_expect_null(ev.rec.raw);
+	cr_expect_eq(ev.rec.lazy, 0);
+	for (i = 0; i < r.schema->n; i++)
+		cr_expect(core_value_eq(&ev.rec.v[i], &r.v[i]), "field %zu", i);
+	core_frame_dec_release(&d);
+	core_recb_release(&b);
+	free(p);
+}
+
+Test(frame, lazy_decoder_passes_on_the_same_bytes)
+{
+	struct core_recb b;
+	struct core_rec r = sample(&b);
+	struct core_frame_dec d;
+	struct core_event ev;
+	struct mem m;
+	unsigned char *p, *q;
+	size_t len, qlen;
+
+	mem_open(&m);
+	core_frame_put_header(&m.enc);
+	core_frame_put_rec(&m.enc, &r);
+	p = mem_bytes(&m, &len);
+	ev = decode_lazy(&d, p, len, NULL, 0);
+	cr_assert_eq(ev.kind, CORE_EV_REC);
+	mem_open(&m);
+	core_frame_put_header(&m.enc);
+	core_frame_put_rec(&m.enc, &ev.rec);
+	q = mem_bytes(&m, &qlen);
+	cr_expect_eq(qlen, len);
+	cr_expect_eq(memcmp(p, q, len), 0);
+	free(q);
+	core_frame_dec_release(&d);
+	core_recb_release(&b);
+	free(p);
+}
+
+Test(frame, lazy_decoder_still_refuses_a_broken_frame_it_walks)
+{
+	static const char *const want[] = { "b" };
+	/* Schema 0 = ["a","b"]; data: a = string of length 9 in a frame
+	 * that holds 2 bytes of it. */
+	const unsigned char f[] = {
+		'S', 6, 0, 0, 0, 0, 2, 1, 'a', 1, 'b',
+		'D', 13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 9, 'x', 'y'
+	};
+	const char *h = "#streamutils frames v1\n";
+	unsigned char buf[64];
+	struct core_frame_dec d;
+	struct core_event ev;
+
+	memcpy(buf, h, strlen(h));
+	memcpy(buf + strlen(h), f, sizeof(f));
+	ev = decode_lazy(&d, buf, strlen(h) + sizeof(f), want, 1);
+	cr_expect_eq(ev.kind, CORE_EV_BAD);
+	cr_expect_str_eq(ev.reason, "truncated value in data frame");
+	core_frame_dec_release(&d);
+}
+
+Test(frame, lazy_decoder_leaves_unread_values_to_be_checked_later,
+    .init = cr_redirect_stderr)
+{
+	static const char *const want[] = { "b" };
+	/* Schema 0 = ["a","b"]; a is number text "1x" (bad), b = int 3. */
+	const unsigned char f[] = {
+		'S', 6, 0, 0, 0, 0, 2, 1, 'a', 1, 'b',
+		'D', 15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 2, '1', 'x',
+		3, 6
+	};
+	const char *h = "#streamutils frames v1\n";
+	unsigned char buf[64];
+	struct core_frame_dec d;
+	struct core_event ev;
+	char got[256];
+	FILE *err;
+	size_t n;
+
+	memcpy(buf, h, strlen(h));
+	memcpy(buf + strlen(h), f, sizeof(f));
+	/* A full decoder refuses the frame... */
+	core_frame_dec_init(&d, 0);
+	core_frame_decode(&d, (const unsigned char *)h, strlen(h), 0, &ev);
+	cr_assert_eq(core_frame_decode(&d, f, sizeof(f), 1, &ev), 11);
+	core_frame_decode(&d, f + 11, sizeof(f) - 11, 1, &ev);
+	cr_expect_eq(ev.kind, CORE_EV_BAD);
+	cr_expect_str_eq(ev.reason, "bad number text in data frame");
+	core_frame_dec_release(&d);
+	/* ...a lazy one that reads only b takes it... */
+	ev = decode_lazy(&d, buf, strlen(h) + sizeof(f), want, 1);
+	cr_assert_eq(ev.kind, CORE_EV_REC);
+	cr_expect_eq(ev.rec.v[1].type, CORE_INT);
+	cr_expect_eq(ev.rec.v[1].u.i, 3);
+	/* ...and reading a later finds it bad: null, and a warning. */
+	core_rec_full(&ev.rec);
+	cr_expect_eq(ev.rec.v[0].type, CORE_NULL);
+	cr_expect_eq(ev.rec.v[0].flags, 0);
+	cr_expect_eq(ev.rec.v[1].u.i, 3);
+	core_frame_dec_release(&d);
+	fflush(stderr);
+	err = cr_get_redirected_stderr();
+	n = fread(got, 1, sizeof(got) - 1, err);
+	got[n] = 0;
+	cr_expect_not_null(strstr(got, "a data frame holds a bad value in a "
+	    "field read late; the bad values became null"), "%s", got);
 }

@@ -6,18 +6,27 @@
 static const char *const formats[] = { "frames", "auto", NULL };
 
 /*
- * The raw API over the whole input at its end: every call consumes at
+ * The raw API over the whole input at its end, with a full or a lazy
+ * decoder (which reads fields a, b and 1, then the rest on demand): every call consumes at
  * least one byte and no more than it was given, and errors point inside
  * what it was given.
  */
 static void
-raw_api(const uint8_t *p, size_t len, uint32_t max_frame)
+raw_api(const uint8_t *p, size_t len, uint32_t max_frame, int lazy)
 {
+	const struct core_sym *want[3];
 	struct core_frame_dec d;
 	struct core_event ev;
 	size_t pos = 0, n;
 
 	core_frame_dec_init(&d, max_frame);
+	if (lazy) {
+		/* Short names, as mutations make them. */
+		want[0] = core_sym_str("a");
+		want[1] = core_sym_str("b");
+		want[2] = core_sym_str("1");
+		core_frame_dec_want(&d, want, 3);
+	}
 	while (pos < len) {
 		memset(&ev, 0, sizeof(ev));
 		ev.kind = CORE_EV_NONE;
@@ -28,6 +37,9 @@ raw_api(const uint8_t *p, size_t len, uint32_t max_frame)
 		if (ev.kind == CORE_EV_BAD && ev.off > len - pos)
 			fuzz_fail("error offset %llu past the %zu bytes given",
 			    (unsigned long long)ev.off, len - pos);
+		/* Lazy: what was passed over is decoded on demand. */
+		if (ev.kind == CORE_EV_REC && lazy)
+			core_rec_full(&ev.rec);
 		if (ev.kind != CORE_EV_NONE && ev.kind != CORE_EV_BAD)
 			fuzz_check_event(&ev, len, 0);
 		pos += n;
@@ -66,7 +78,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fuzz_decoder_target(formats, 0, max_frame, NULL, data,
 	    size);
-	raw_api(data + 2, size - 2, max_frame);
+	raw_api(data + 2, size - 2, max_frame, 0);
+	raw_api(data + 2, size - 2, max_frame, 1);
 	free(buf);
 	return 0;
 }

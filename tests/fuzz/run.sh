@@ -26,7 +26,7 @@ CFLAGS="-std=c11 -D_GNU_SOURCE -I. -g -O1 -fno-omit-frame-pointer $SAN"
 # libcore's warnings are make's business; the targets' are ours.
 WARN="-Wall -Wextra -Wno-unused-parameter"
 # The libraries libcore links with, as the Makefile says.
-LIBS=$(sed -n 's/^LIBS *= *//p' Makefile)
+LIBS=$(make -s --no-print-directory print-libs 2>/dev/null)
 LIBS=${LIBS:--lcsv -ljansson -lm}
 # Leaks are errors (LeakSanitizer runs at each input's end and at exit);
 # UBSan reports abort with a stack.
