@@ -229,10 +229,54 @@ declare(struct core_frame_enc *e, const struct core_schema *s)
 	return w;
 }
 
-/* Encodes values v[from..n) at p; returns the end. */
-static unsigned char *
+/* memcpy for the short strings of most records, inline: overlapping
+ * loads and stores of the first and last bytes, none outside either. */
+static inline void
+copy_bytes(unsigned char *d, const void *src, size_t n)
+{
+	const unsigned char *s = src;
+	uint64_t a, b;
+	uint32_t x, y;
+
+	if (n >= 8 && n <= 16) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+	} else if (n > 16 && n <= 32) {
+		uint64_t c, e;
+
+		memcpy(&a, s, 8);
+		memcpy(&b, s + 8, 8);
+		memcpy(&c, s + n - 16, 8);
+		memcpy(&e, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + 8, &b, 8);
+		memcpy(d + n - 16, &c, 8);
+		memcpy(d + n - 8, &e, 8);
+	} else if (n < 4) {
+		if (n > 0) {
+			d[0] = s[0];
+			d[n / 2] = s[n / 2];
+			d[n - 1] = s[n - 1];
+		}
+	} else {
+		memcpy(d, s, n);
+	}
+}
+
+/*
+ * Encodes values v[from..n) at p; returns the end, or NULL (nothing
+ * counted as written) when their bytes would pass budget.
+ */
+static inline __attribute__((always_inline)) unsigned char *
 put_values(unsigned char *p, const struct core_value *vals, size_t from,
-    size_t n)
+    size_t n, size_t budget)
 {
 	size_t i;
 
@@ -252,9 +296,12 @@ put_values(unsigned char *p, const struct core_value *vals, size_t from,
 			break;
 		case CORE_DOUBLE:
 			if (v->flags & CORE_VF_TEXT) {
+				if (v->len > budget)
+					return NULL;
+				budget -= v->len;
 				*p++ = CORE_TAG_NUMTEXT;
 				p = put_var(p, v->len);
-				memcpy(p, v->u.s, v->len);
+				copy_bytes(p, v->u.s, v->len);
 				p += v->len;
 			} else {
 				*p++ = CORE_TAG_DOUBLE;
@@ -268,11 +315,13 @@ put_values(unsigned char *p, const struct core_value *vals, size_t from,
 			break;
 		case CORE_STR:
 		case CORE_JSON:
+			if (v->len > budget)
+				return NULL;
+			budget -= v->len;
 			*p++ = v->type == CORE_STR ? CORE_TAG_STR :
 			    CORE_TAG_JSON;
 			p = put_var(p, v->len);
-			if (v->len)
-				memcpy(p, v->u.s, v->len);
+			copy_bytes(p, v->u.s, v->len);
 			p += v->len;
 			break;
 		}
@@ -280,32 +329,42 @@ put_values(unsigned char *p, const struct core_value *vals, size_t from,
 	return p;
 }
 
+/* The bytes a frame writer may take without first adding up the lengths
+ * of a record's strings: most records are much smaller. */
+#define PUT_REC_BUDGET ((size_t)4 << 10)
+
 void
 core_frame_put_rec(struct core_frame_enc *e, const struct core_rec *r)
 {
 	const struct core_schema *s = r->schema;
 	uint32_t w = (s->id < e->capwire && e->wire[s->id]) ?
 	    e->wire[s->id] - 1 : declare(e, s);
-	size_t max, i, from = 0;
-	unsigned char *d, *p;
+	size_t max, i, from = r->raw ? r->raw_n : 0, strs = 0, budget;
+	unsigned char *d, *p, *q;
 
 	max = 5 + 8 + 11 * (size_t)s->n + (r->raw ? r->rawlen : 0);
-	if (r->raw)
-		from = r->raw_n;
-	for (i = from; i < s->n; i++)
-		if (r->v[i].type >= CORE_DOUBLE && r->v[i].type != CORE_TIME)
-			max += r->v[i].len;
-	d = begin_frame(e, CORE_FR_DATA, max);
-	p = put_var(d, w);
-	if (r->raw) {
-		/* The decoded body as it came, then any appended values. */
-		memcpy(p, r->raw, r->rawlen);
-		p += r->rawlen;
-	} else {
-		p = put_u64(p, (uint64_t)r->time);
+	budget = PUT_REC_BUDGET;
+	for (;;) {
+		d = begin_frame(e, CORE_FR_DATA, max + budget);
+		p = put_var(d, w);
+		if (r->raw) {
+			/* The decoded body as it came, then any appended
+			 * values. */
+			memcpy(p, r->raw, r->rawlen);
+			p += r->rawlen;
+		} else {
+			p = put_u64(p, (uint64_t)r->time);
+		}
+		if ((q = put_values(p, r->v, from, s->n, budget)) != NULL)
+			break;
+		/* Over the guess: add up the strings and reserve that. */
+		for (i = from; i < s->n; i++)
+			if (r->v[i].type >= CORE_DOUBLE &&
+			    r->v[i].type != CORE_TIME)
+				strs += r->v[i].len;
+		budget = strs;
 	}
-	p = put_values(p, r->v, from, s->n);
-	end_frame(e, d, p);
+	end_frame(e, d, q);
 }
 
 void

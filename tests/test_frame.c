@@ -550,3 +550,72 @@ Test(frame, lazy_decoder_leaves_unread_values_to_be_checked_later,
 	cr_expect_not_null(strstr(got, "a data frame holds a bad value in a "
 	    "field read late; the bad values became null"), "%s", got);
 }
+
+Test(frame, records_of_every_string_size_round_trip)
+{
+	static const size_t sizes[] = { 0, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17,
+		31, 32, 33, 4095, 4096, 4097, 3000, 100000 };
+	const size_t ns = sizeof(sizes) / sizeof(sizes[0]);
+	struct core_frame_dec d;
+	struct core_event ev;
+	struct core_recb b;
+	struct core_rec r;
+	struct mem m;
+	unsigned char *p;
+	char *big = malloc(100001);
+	size_t len, off = 0, n, i, k, got = 0;
+
+	for (i = 0; i < 100000; i++)
+		big[i] = (char)('a' + i * 7 % 26);
+	mem_open(&m);
+	core_frame_put_header(&m.enc);
+	core_recb_init(&b);
+	/* One record per size, then one with two strings over the first
+	 * guess of 4 KiB together. */
+	for (i = 0; i <= ns; i++) {
+		core_recb_reset(&b);
+		if (i < ns) {
+			core_recb_add(&b, core_sym_str("s"),
+			    core_v_str(big + i, sizes[i]));
+			core_recb_add(&b, core_sym_str("x"), core_v_null());
+		} else {
+			core_recb_add(&b, core_sym_str("s"),
+			    core_v_str(big, 3000));
+			core_recb_add(&b, core_sym_str("x"),
+			    core_v_numtext("12345678901234567890", 20));
+		}
+		core_recb_finish(&b, &r, (int64_t)i);
+		core_frame_put_rec(&m.enc, &r);
+	}
+	p = mem_bytes(&m, &len);
+	core_frame_dec_init(&d, 0);
+	while (off < len) {
+		n = core_frame_decode(&d, p + off, len - off, 1, &ev);
+		cr_assert_gt(n, 0);
+		off += n;
+		if (ev.kind != CORE_EV_REC)
+			continue;
+		k = (size_t)ev.rec.time;
+		cr_assert_lt(got, ns + 1);
+		cr_assert_eq(ev.rec.v[0].type, CORE_STR);
+		if (k < ns) {
+			cr_expect_eq(ev.rec.v[0].len, sizes[k], "size %zu",
+			    sizes[k]);
+			cr_expect_eq(memcmp(ev.rec.v[0].u.s, big + k,
+			    sizes[k]), 0, "size %zu", sizes[k]);
+			cr_expect_eq(ev.rec.v[1].type, CORE_NULL);
+		} else {
+			cr_expect_eq(ev.rec.v[0].len, 3000);
+			cr_expect_eq(memcmp(ev.rec.v[0].u.s, big, 3000), 0);
+			cr_expect_eq(ev.rec.v[1].len, 20);
+			cr_expect_eq(memcmp(ev.rec.v[1].u.s,
+			    "12345678901234567890", 20), 0);
+		}
+		got++;
+	}
+	cr_expect_eq(got, ns + 1);
+	core_frame_dec_release(&d);
+	core_recb_release(&b);
+	free(big);
+	free(p);
+}
