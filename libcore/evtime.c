@@ -82,7 +82,8 @@ core_evtime_get(struct core_evtime *et, const struct core_rec *r,
 		}
 		break;
 	case CORE_STR:
-		if (core_time_parse(&et->fmt, v->u.s, v->len, ns) == 0)
+		if (core_time_parse_memo(&et->fmt, &et->memo, v->u.s, v->len,
+		    ns) == 0)
 			return 0;
 		break;
 	case CORE_NULL:

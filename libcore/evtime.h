@@ -12,6 +12,7 @@ struct core_evtime {
 	struct core_fieldref field;
 	struct core_timefmt fmt;
 	char *name;          /* owned */
+	struct core_time_memo memo;   /* speeds up parsing string times */
 };
 
 /*

@@ -389,32 +389,74 @@ number_value(const char *s, size_t n, int integral)
 	return core_v_int((int64_t)u);
 }
 
+/*
+ * One pass over the text, the same grammar as scan_number: CSV, TSV and
+ * logfmt inference calls this for every field that starts with a digit or
+ * '-', so a field that is no number (a date, "web-04") should cost a few
+ * bytes of looking, and a decimal should not be read twice.  Integers of up
+ * to 18 digits are ints outright; longer ones (and "-0") go to
+ * number_value, which checks the int64 range.
+ */
 int
 core_number_scan(const char *s, size_t len, struct core_value *v)
 {
-	const char *end;
-	int integral;
+	const unsigned char *p = (const unsigned char *)s, *e = p + len, *ip;
+	uint64_t u;
+	unsigned d;
+	int neg;
 
-	/* Canonical ints of up to 18 digits, the common case, in one pass. */
-	if (len && len <= 19) {
-		const char *r = s, *e = s + len;
-		uint64_t u = 0;
-		int neg = *r == '-';
-
-		r += neg;
-		if (r < e && *r >= '1' && *r <= '9' && e - r <= 18) {
-			while (r < e && *r >= '0' && *r <= '9')
-				u = u * 10 + (uint64_t)(*r++ - '0');
-			if (r == e) {
-				*v = core_v_int(neg ? -(int64_t)u : (int64_t)u);
-				return 1;
-			}
+	if (len == 0)
+		return 0;
+	neg = *p == '-';
+	p += neg;
+	if (p == e)
+		return 0;
+	ip = p;
+	u = (unsigned)*p - '0';
+	if (u > 9)
+		return 0;
+	p++;
+	if (u != 0) {
+		/* u wraps past 19 digits; then only the count is used. */
+		while (p != e && (d = (unsigned)*p - '0') <= 9) {
+			u = u * 10 + d;
+			p++;
 		}
 	}
-	end = scan_number(s, s + len, &integral);
-	if (end == NULL || end != s + len)
+	if (p == e) {
+		/* Only "-0" has u == 0 and neg (no leading zeros here). */
+		if (p - ip <= 18 && !(neg && u == 0)) {
+			*v = core_v_int(neg ? -(int64_t)u : (int64_t)u);
+			return 1;
+		}
+		*v = number_value(s, len, 1);
+		return 1;
+	}
+	if (*p == '.') {
+		p++;
+		if (p == e || (unsigned)*p - '0' > 9)
+			return 0;
+		do
+			p++;
+		while (p != e && (unsigned)*p - '0' <= 9);
+		if (p == e)
+			goto text;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (p != e && (*p == '+' || *p == '-'))
+			p++;
+		if (p == e || (unsigned)*p - '0' > 9)
+			return 0;
+		do
+			p++;
+		while (p != e && (unsigned)*p - '0' <= 9);
+	}
+	if (p != e)
 		return 0;
-	*v = number_value(s, len, integral);
+text:
+	/* A fraction or an exponent: number text, as number_value makes. */
+	*v = core_v_numtext(s, len);
 	return 1;
 }
 

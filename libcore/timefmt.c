@@ -168,16 +168,11 @@ parse_frac(const char *p, const char *e, int64_t *frac)
 	return p;
 }
 
-/*
- * Reads HH:MM[:SS[.frac]] at p; seconds are mandatory unless sec_optional.
- * Sets the second of the day and the fraction; returns the end or NULL.
- */
+/* Reads HH:MM at p; sets the second of the day; returns the end or NULL. */
 static inline const char *
-parse_hms(const char *p, const char *e, int sec_optional, int64_t *sod,
-    int64_t *frac)
+parse_hm(const char *p, const char *e, int64_t *sod)
 {
-	int h, mi, sec = 0;
-	int64_t f = 0;
+	int h, mi;
 
 	if (e - p < 5 || p[2] != ':')
 		return NULL;
@@ -185,7 +180,22 @@ parse_hms(const char *p, const char *e, int sec_optional, int64_t *sod,
 	mi = two(p + 3);
 	if (h < 0 || h > 23 || mi < 0 || mi > 59)
 		return NULL;
-	p += 5;
+	*sod = h * 3600 + mi * 60;
+	return p + 5;
+}
+
+/*
+ * Reads the [:SS[.frac]] after HH:MM at p; seconds are mandatory unless
+ * sec_optional.  Sets the seconds into the minute and the fraction;
+ * returns the end or NULL.
+ */
+static inline const char *
+parse_sec(const char *p, const char *e, int sec_optional, int *secp,
+    int64_t *frac)
+{
+	int sec = 0;
+	int64_t f = 0;
+
 	if (p < e && *p == ':') {
 		if (e - p < 3)
 			return NULL;
@@ -205,8 +215,28 @@ parse_hms(const char *p, const char *e, int sec_optional, int64_t *sod,
 	} else if (!sec_optional) {
 		return NULL;
 	}
-	*sod = h * 3600 + mi * 60 + sec;
+	*secp = sec;
 	*frac = f;
+	return p;
+}
+
+/*
+ * Reads HH:MM[:SS[.frac]] at p; seconds are mandatory unless sec_optional.
+ * Sets the second of the day and the fraction; returns the end or NULL.
+ */
+static inline const char *
+parse_hms(const char *p, const char *e, int sec_optional, int64_t *sod,
+    int64_t *frac)
+{
+	int sec;
+
+	p = parse_hm(p, e, sod);
+	if (p == NULL)
+		return NULL;
+	p = parse_sec(p, e, sec_optional, &sec, frac);
+	if (p == NULL)
+		return NULL;
+	*sod += sec;
 	return p;
 }
 
@@ -280,18 +310,50 @@ civil_to_ns(int64_t y, int mo, int d, int64_t sod, int64_t frac, int64_t off,
 }
 
 /*
+ * The memo: the 16 bytes "YYYY-MM-DDTHH:MM" of the last stamp read with an
+ * unsigned year and a time, and the second that minute starts.  Equal
+ * bytes are parsed the same way every time, so a stamp that starts with
+ * them needs only its seconds, fraction and zone read: the result is the
+ * same sum, days * 86400 + (HH * 3600 + MM * 60) + SS - offset, grouped
+ * differently.  Years of four digits keep it far from overflow.
+ */
+#define MEMO_KEY 16
+
+/* Reads the rest of a stamp whose first MEMO_KEY bytes match the memo. */
+static int
+rfc3339_tail(const struct core_time_memo *m, const char *s, size_t len,
+    int64_t *ns)
+{
+	const char *p = s + MEMO_KEY, *e = s + len;
+	int64_t frac, off = 0;
+	int sec;
+
+	p = parse_sec(p, e, 1, &sec, &frac);
+	if (p == NULL)
+		return -1;
+	if (p < e && parse_zone(p, e, &off) < 0)
+		return -1;
+	return secs_to_ns(m->base + sec - off, frac, ns);
+}
+
+/*
  * RFC 3339 and ISO 8601: YYYY-MM-DD[(T|t| )HH:MM[:SS[.frac]][zone]], the
- * year optionally signed with 4 to 9 digits ("+12345", "-0001").
+ * year optionally signed with 4 to 9 digits ("+12345", "-0001").  m, when
+ * not NULL, is the memo to use and update.
  */
 static int
-parse_rfc3339(const char *s, size_t len, int64_t *ns)
+parse_rfc3339(const char *s, size_t len, struct core_time_memo *m,
+    int64_t *ns)
 {
-	const char *p = s, *e = s + len;
-	int64_t y, sod = 0, frac = 0, off = 0;
-	int mo, d;
+	const char *p = s, *e = s + len, *hm;
+	int64_t y, sod = 0, frac = 0, off = 0, days;
+	int mo, d, sec, plain = 0;
 
 	if (len < 10)
 		return -1;
+	if (m && m->valid && len >= MEMO_KEY &&
+	    memcmp(s, m->key, MEMO_KEY) == 0)
+		return rfc3339_tail(m, s, len, ns);
 	if (*p == '+' || *p == '-') {
 		int neg = *p++ == '-', n = 0;
 
@@ -309,6 +371,7 @@ parse_rfc3339(const char *s, size_t len, int64_t *ns)
 		if (y < 0)
 			return -1;
 		p += 4;
+		plain = 1;
 	}
 	if (e - p < 6 || p[0] != '-' || p[3] != '-')
 		return -1;
@@ -317,16 +380,29 @@ parse_rfc3339(const char *s, size_t len, int64_t *ns)
 	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
 		return -1;
 	p += 6;
+	days = core_days_from_civil(y, (unsigned)mo, (unsigned)d);
 	if (p < e) {
 		if (*p != 'T' && *p != 't' && *p != ' ')
 			return -1;
-		p = parse_hms(p + 1, e, 1, &sod, &frac);
+		hm = parse_hm(p + 1, e, &sod);
+		if (hm == NULL)
+			return -1;
+		if (m && plain) {
+			/* hm == s + MEMO_KEY: a four-digit year. */
+			memcpy(m->key, s, MEMO_KEY);
+			m->base = days * SEC_PER_DAY + sod;
+			m->valid = 1;
+			return rfc3339_tail(m, s, len, ns);
+		}
+		p = parse_sec(hm, e, 1, &sec, &frac);
 		if (p == NULL)
 			return -1;
+		sod += sec;
 		if (p < e && parse_zone(p, e, &off) < 0)
 			return -1;
 	}
-	return civil_to_ns(y, mo, d, sod, frac, off, ns);
+	/* Years have at most nine digits here, so this cannot overflow. */
+	return secs_to_ns(days * SEC_PER_DAY + sod - off, frac, ns);
 }
 
 /*
@@ -593,7 +669,7 @@ parse_auto(const struct core_timefmt *tf, const char *s, size_t len,
 		return -1;
 	if (is_digit(s[0])) {
 		if (len >= 10 && s[4] == '-')
-			return parse_rfc3339(s, len, ns);
+			return parse_rfc3339(s, len, NULL, ns);
 		if (len >= 3 && s[2] == '/')
 			return parse_clf(s, len, ns);
 		return parse_epoch(s, len, 0, 0, ns);
@@ -602,7 +678,7 @@ parse_auto(const struct core_timefmt *tf, const char *s, size_t len,
 		for (i = 1; i < len && is_digit(s[i]); i++)
 			continue;
 		if (i >= 5 && i < len && s[i] == '-')
-			return parse_rfc3339(s, len, ns);
+			return parse_rfc3339(s, len, NULL, ns);
 		return parse_epoch(s, len, 0, 0, ns);
 	}
 	if (s[0] == '[')
@@ -610,6 +686,23 @@ parse_auto(const struct core_timefmt *tf, const char *s, size_t len,
 	if ((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z')
 		return parse_syslog(tf, s, len, ns);
 	return -1;
+}
+
+int
+core_time_parse_memo(const struct core_timefmt *tf, struct core_time_memo *m,
+    const char *s, size_t len, int64_t *ns)
+{
+	switch (tf->kind) {
+	case CORE_TF_AUTO:
+		/* parse_auto's first test, the one RFC 3339 stamps pass. */
+		if (len >= 10 && is_digit(s[0]) && s[4] == '-')
+			return parse_rfc3339(s, len, m, ns);
+		return parse_auto(tf, s, len, ns);
+	case CORE_TF_RFC3339:
+		return parse_rfc3339(s, len, m, ns);
+	default:
+		return core_time_parse(tf, s, len, ns);
+	}
 }
 
 int
@@ -630,7 +723,7 @@ core_time_parse(const struct core_timefmt *tf, const char *s, size_t len,
 	case CORE_TF_EPOCH_NS:
 		return parse_epoch(s, len, 1, 1, ns);
 	case CORE_TF_RFC3339:
-		return parse_rfc3339(s, len, ns);
+		return parse_rfc3339(s, len, NULL, ns);
 	case CORE_TF_CLF:
 		return parse_clf(s, len, ns);
 	case CORE_TF_SYSLOG:

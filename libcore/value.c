@@ -108,34 +108,6 @@ core_value_number(const struct core_value *v, double *d)
 	}
 }
 
-struct core_value
-core_value_infer(const char *s, size_t len)
-{
-	struct core_value v;
-
-	if (len == 0)
-		return core_v_str(s, 0);
-	switch (s[0]) {
-	case 't':
-		if (len == 4 && memcmp(s, "true", 4) == 0)
-			return core_v_bool(1);
-		break;
-	case 'f':
-		if (len == 5 && memcmp(s, "false", 5) == 0)
-			return core_v_bool(0);
-		break;
-	case '-':
-	case '0': case '1': case '2': case '3': case '4':
-	case '5': case '6': case '7': case '8': case '9':
-		if (core_number_scan(s, len, &v))
-			return v;
-		break;
-	default:
-		break;
-	}
-	return core_v_str(s, len);
-}
-
 size_t
 core_double_format(double d, char *buf)
 {

@@ -116,20 +116,58 @@ int core_value_number(const struct core_value *v, double *d);
 double core_value_double(const struct core_value *v);
 
 /*
- * Classifies text the way CSV, TSV and logfmt inference does: canonical
- * integers in the int64 range become CORE_INT, other JSON-syntax numbers
- * CORE_DOUBLE with their spelling kept, "true"/"false" CORE_BOOL, anything
- * else CORE_STR.  Every inferred value prints back as the same text.
- * The result borrows s.
- */
-struct core_value core_value_infer(const char *s, size_t len);
-
-/*
  * If s[0..len) is JSON number syntax: returns 1 and sets *v to an int when
  * it is a canonical integer in range, else to number text.  Returns 0 when
  * it is not a JSON number.
  */
 int core_number_scan(const char *s, size_t len, struct core_value *v);
+
+/*
+ * Classifies text the way CSV, TSV and logfmt inference does: canonical
+ * integers in the int64 range become CORE_INT, other JSON-syntax numbers
+ * CORE_DOUBLE with their spelling kept, "true"/"false" CORE_BOOL, anything
+ * else CORE_STR.  Every inferred value prints back as the same text.
+ * The result borrows s.  Inline: readers call it for every field, and
+ * most fields are decided by their first byte.  core_value_infer_to
+ * stores the same value at *v, which spares a reader building the value
+ * in registers on one path and storing it on another.
+ */
+static inline __attribute__((always_inline)) void
+core_value_infer_to(struct core_value *v, const char *s, size_t len)
+{
+	unsigned char c;
+
+	if (len == 0) {
+		*v = core_v_str(s, 0);
+		return;
+	}
+	c = (unsigned char)s[0];
+	if ((unsigned)(c - '0') < 10 || c == '-') {
+		if (core_number_scan(s, len, v))
+			return;
+	} else if (c == 't') {
+		if (len == 4 && s[1] == 'r' && s[2] == 'u' && s[3] == 'e') {
+			*v = core_v_bool(1);
+			return;
+		}
+	} else if (c == 'f') {
+		if (len == 5 && s[1] == 'a' && s[2] == 'l' && s[3] == 's' &&
+		    s[4] == 'e') {
+			*v = core_v_bool(0);
+			return;
+		}
+	}
+	*v = core_v_str(s, len);
+}
+
+static inline struct core_value
+core_value_infer(const char *s, size_t len)
+{
+	struct core_value v;
+
+	core_value_infer_to(&v, s, len);
+	return v;
+}
 
 /*
  * Writes a double the shortest way that reads back exactly, always with a
