@@ -257,17 +257,6 @@ window_of(struct core_aggop *a, const struct core_rec *r)
 	return a->lastw = window_get(a, 1, vs->u.i, ve->u.i);
 }
 
-static int
-keys_eq(const struct core_value *x, const struct core_value *y, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!core_value_eq(&x[i], &y[i]))
-			return 0;
-	return 1;
-}
-
 /* The group of a record in w (the last one's when the key is equal, as
  * the map would find it: equal keys are one group). */
 static struct group *
@@ -276,7 +265,7 @@ group_of(struct core_aggop *a, struct window *w, const struct core_rec *r)
 	size_t n = a->o.g->n;
 
 	core_key_vals(a->o.g, r, a->kv);
-	if (a->lastgw != w || !keys_eq(a->kv, core_kmap_keys(w->groups,
+	if (a->lastgw != w || !core_key_eq(a->kv, core_kmap_keys(w->groups,
 	    a->lastg), n)) {
 		a->lastg = group_new(a, w, core_key_hash(a->kv, n), a->kv);
 		a->lastgw = w;
