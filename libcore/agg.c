@@ -308,7 +308,7 @@ kahan(struct st_sum *s, double x)
 	s->d = t;
 }
 
-static void
+static __attribute__((noinline)) void
 sum_add(struct st_sum *s, const struct core_value *v)
 {
 	int64_t r;
@@ -353,31 +353,19 @@ num_of(struct core_accspec *a, const struct core_value *v, double *d)
 	return -1;
 }
 
-void
-core_acc_add(struct core_accspec *a, void *st, const struct core_rec *r)
+/* The kinds core_acc_add does not do itself: out of line, so that its
+ * stack frame is not paid for by count and sum. */
+static __attribute__((noinline)) void
+acc_add(struct core_accspec *a, void *st, const struct core_value *v,
+    const struct core_rec *r)
 {
-	const struct core_value *v = NULL;
 	double d;
 
-	if (a->has_field) {
-		v = core_rec_getref(r, &a->field);
-		if (v == NULL || v->type == CORE_NULL) {
-			a->nulls++;
-			return;
-		}
-	}
 	switch (a->kind) {
 	case CORE_ACC_COUNT:
-		(*(uint64_t *)st)++;
-		break;
 	case CORE_ACC_SUM:
 	case CORE_ACC_MEAN:
-		if (v->type != CORE_INT && v->type != CORE_DOUBLE) {
-			a->nonnum++;
-			break;
-		}
-		sum_add(st, v);
-		break;
+		break;    /* in core_acc_add */
 	case CORE_ACC_MIN:
 	case CORE_ACC_MAX:
 		{
@@ -545,6 +533,35 @@ core_acc_add(struct core_accspec *a, void *st, const struct core_rec *r)
 			}
 			h->c[b]++;
 		}
+		break;
+	}
+}
+
+void
+core_acc_add(struct core_accspec *a, void *st, const struct core_rec *r)
+{
+	const struct core_value *v = NULL;
+
+	if (a->has_field) {
+		v = core_rec_getref(r, &a->field);
+		if (v == NULL || v->type == CORE_NULL) {
+			a->nulls++;
+			return;
+		}
+	}
+	switch (a->kind) {
+	case CORE_ACC_COUNT:
+		(*(uint64_t *)st)++;
+		break;
+	case CORE_ACC_SUM:
+	case CORE_ACC_MEAN:
+		if (v->type != CORE_INT && v->type != CORE_DOUBLE)
+			a->nonnum++;
+		else
+			sum_add(st, v);
+		break;
+	default:
+		acc_add(a, st, v, r);
 		break;
 	}
 }

@@ -50,6 +50,12 @@ struct core_aggop {
 	size_t nretained;         /* closed windows kept for updates */
 	int ended;
 	int64_t min_retain;
+	/* The window and group of the last record: consecutive records
+	 * nearly always share the window, often the group, and comparing
+	 * is cheaper than hashing.  Cleared when their window is dropped. */
+	struct window *lastw;
+	struct window *lastgw;       /* the window of lastg */
+	struct group *lastg;
 };
 
 static struct core_aggop *cur_op;
@@ -198,6 +204,12 @@ emit_window(struct core_aggop *a, struct window *w, int dirty_only)
 static void
 window_drop(struct core_aggop *a, struct window *w)
 {
+	if (a->lastw == w)
+		a->lastw = NULL;
+	if (a->lastgw == w) {
+		a->lastgw = NULL;
+		a->lastg = NULL;
+	}
 	a->ngroups -= core_kmap_len(w->groups);
 	core_kmap_free(w->groups, group_free);
 	w->groups = NULL;
@@ -229,22 +241,48 @@ track_peak(struct core_aggop *a)
 	}
 }
 
-void
-core_aggop_push(struct core_aggop *a, const struct core_rec *r)
+/* The window of a record (the last one's when it has the same bounds). */
+static struct window *
+window_of(struct core_aggop *a, const struct core_rec *r)
 {
 	const struct core_value *vs = core_rec_getref(r, &a->fstart);
 	const struct core_value *ve = core_rec_getref(r, &a->fend);
-	int windowed = vs && ve && vs->type == CORE_TIME &&
-	    ve->type == CORE_TIME;
-	struct window *w = window_get(a, windowed, windowed ? vs->u.i : 0,
-	    windowed ? ve->u.i : 0);
+	struct window *w = a->lastw;
+
+	if (vs == NULL || ve == NULL || vs->type != CORE_TIME ||
+	    ve->type != CORE_TIME)
+		return window_get(a, 0, 0, 0);
+	if (w && w->start == vs->u.i && w->end == ve->u.i)
+		return w;
+	return a->lastw = window_get(a, 1, vs->u.i, ve->u.i);
+}
+
+/* The group of a record in w (the last one's when the key is equal, as
+ * the map would find it: equal keys are one group). */
+static struct group *
+group_of(struct core_aggop *a, struct window *w, const struct core_rec *r)
+{
+	size_t n = a->o.g->n;
+
+	core_key_vals(a->o.g, r, a->kv);
+	if (a->lastgw != w || !core_key_eq(a->kv, core_kmap_keys(w->groups,
+	    a->lastg), n)) {
+		a->lastg = group_new(a, w, core_key_hash(a->kv, n), a->kv);
+		a->lastgw = w;
+	}
+	return a->lastg;
+}
+
+void
+core_aggop_push(struct core_aggop *a, const struct core_rec *r)
+{
+	struct window *w = window_of(a, r);
 	struct group *g;
-	uint64_t h = core_key_get(a->o.g, r, a->kv);
 	size_t i;
 
 	cur_op = a;
 
-	g = group_new(a, w, h, a->kv);
+	g = group_of(a, w, r);
 	track_peak(a);
 	for (i = 0; i < a->o.nacc; i++)
 		core_acc_add(&a->o.acc[i], acc_state(a, g, i), r);

@@ -16,6 +16,30 @@ rd64(const unsigned char *p)
 	return v;
 }
 
+/* The last 1 to 7 bytes as one word, as memcpy(&t, s, n) into a zeroed
+ * word would give, from at most three loads instead of a call: bytes
+ * loaded twice land in the same place. */
+static inline uint64_t
+tail(const unsigned char *s, size_t n)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t lo, hi;
+
+	if (n >= 4) {
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		return lo | (uint64_t)hi << (8 * (n - 4));
+	}
+	return s[0] | (uint64_t)s[n / 2] << (8 * (n / 2)) |
+	    (uint64_t)s[n - 1] << (8 * (n - 1));
+#else
+	uint64_t t = 0;
+
+	memcpy(&t, s, n);
+	return t;
+#endif
+}
+
 uint64_t
 core_hash(const void *p, size_t n, uint64_t seed)
 {
@@ -34,7 +58,7 @@ core_hash(const void *p, size_t n, uint64_t seed)
 		n -= 8;
 	}
 	if (n) {
-		memcpy(&t, s, n);
+		t = tail(s, n);
 		h = core_hash_mix(t ^ K2, h ^ ((uint64_t)n << 56));
 	}
 	return core_hash_mix(h ^ K0, K3);

@@ -161,17 +161,6 @@ grow(struct core_kmap *m)
 	m->mask = ncap - 1;
 }
 
-static int
-keys_eq(const struct core_value *a, const struct core_value *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!core_value_eq(&a[i], &b[i]))
-			return 0;
-	return 1;
-}
-
 void *
 core_kmap_find(struct core_kmap *m, uint64_t hash,
     const struct core_value *vals)
@@ -179,7 +168,8 @@ core_kmap_find(struct core_kmap *m, uint64_t hash,
 	struct entry *e;
 
 	for (e = m->slot[hash & m->mask]; e; e = e->next)
-		if (e->hash == hash && keys_eq(KEYS_OF(m, e), vals, m->nkeys))
+		if (e->hash == hash && core_key_eq(KEYS_OF(m, e), vals,
+		    m->nkeys))
 			return e->user;
 	return NULL;
 }
@@ -193,19 +183,17 @@ chunk(size_t n)
 	return n < 32 ? 32 : n;
 }
 
-void *
-core_kmap_get(struct core_kmap *m, uint64_t hash,
-    const struct core_value *vals, int *created)
+/* A new entry for vals: out of line, so that finding one needs no
+ * stack frame. */
+static __attribute__((noinline)) void *
+insert(struct core_kmap *m, uint64_t hash, const struct core_value *vals,
+    int *created)
 {
 	struct entry *e;
 	struct core_value *keys;
 	size_t bytes = 0, i, size;
 	char *p;
-	void *u = core_kmap_find(m, hash, vals);
 
-	*created = 0;
-	if (u)
-		return u;
 	for (i = 0; i < m->nkeys; i++)
 		if (has_bytes(&vals[i]))
 			bytes += vals[i].len;
@@ -232,6 +220,22 @@ core_kmap_get(struct core_kmap *m, uint64_t hash,
 	m->bytes += chunk(size);
 	*created = 1;
 	return e->user;
+}
+
+void *
+core_kmap_get(struct core_kmap *m, uint64_t hash,
+    const struct core_value *vals, int *created)
+{
+	struct entry *e;
+
+	for (e = m->slot[hash & m->mask]; e; e = e->next) {
+		if (e->hash == hash && core_key_eq(KEYS_OF(m, e), vals,
+		    m->nkeys)) {
+			*created = 0;
+			return e->user;
+		}
+	}
+	return insert(m, hash, vals, created);
 }
 
 /* What an entry took, as core_kmap_get counted it. */

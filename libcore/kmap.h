@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "libcore/hash.h"
 #include "libcore/rec.h"
 
 /* The fields a tool groups by (-g, --by, --on). */
@@ -30,6 +31,32 @@ uint64_t core_key_hash(const struct core_value *vals, size_t n);
 /* The values alone, not hashed (for keys hashed after core_key_text). */
 void core_key_vals(struct core_keyspec *k, const struct core_rec *r,
     struct core_value *vals);
+/* Key tuples equal by core_value_eq, field by field (ints, times and
+ * strings of the same type compared here, without a call). */
+static inline int
+core_key_eq(const struct core_value *a, const struct core_value *b,
+    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (a[i].type != b[i].type) {
+			if (!core_value_eq(&a[i], &b[i]))
+				return 0;
+		} else if (a[i].type == CORE_INT || a[i].type == CORE_TIME) {
+			if (a[i].u.i != b[i].u.i)
+				return 0;
+		} else if (a[i].type == CORE_STR) {
+			if (a[i].len != b[i].len || !core_hash_eq(a[i].u.s,
+			    b[i].u.s, a[i].len))
+				return 0;
+		} else if (!core_value_eq(&a[i], &b[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* Compares key tuples with core_value_cmp, field by field. */
 int core_key_cmp(const struct core_value *a, const struct core_value *b,
     size_t n);

@@ -25,53 +25,67 @@ core_type_name(enum core_type t)
 }
 
 /*
- * Decimals of up to 15 significant digits without an exponent convert
- * exactly as m / 10^k: both are exact doubles and IEEE division rounds
- * correctly (Clinger's fast path).  Everything else goes to strtod.
+ * Number text m * 10^e with m <= 2^53 and |e| <= 22 converts exactly
+ * without strtod: m and 10^|e| are exact doubles and one IEEE multiply
+ * or divide rounds correctly (Clinger's fast path).  At most 19 digits
+ * keep m from overflowing on the way.  Everything else, and anything
+ * that is not sign, digits, '.', exponent, goes to strtod.
  */
-static int
-fast_decimal(const char *s, size_t n, double *out)
-{
-	static const double p10[] = {
-		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-		1e12, 1e13, 1e14, 1e15
-	};
-	const char *end = s + n;
-	uint64_t m = 0;
-	int digits = 0, frac = -1, neg = 0;
+static const double p10[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
 
-	if (s < end && *s == '-') {
-		neg = 1;
-		s++;
+static int
+fast_number(const char *s, size_t n, double *out)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *d;
+	uint64_t m = 0;
+	unsigned c;
+	int neg, nd, e = 0, x;
+	double r;
+
+	neg = p < end && *p == '-';
+	p += neg;
+	for (d = p; p < end && (c = (unsigned)*p - '0') < 10; p++)
+		m = m * 10 + c;
+	nd = (int)(p - d);
+	if (p < end && *p == '.') {
+		for (d = ++p; p < end && (c = (unsigned)*p - '0') < 10; p++)
+			m = m * 10 + c;
+		e = -(int)(p - d);
+		nd += (int)(p - d);
 	}
-	for (; s < end; s++) {
-		if (*s >= '0' && *s <= '9') {
-			m = m * 10 + (uint64_t)(*s - '0');
-			if (m)
-				digits++;
-			if (frac >= 0)
-				frac++;
-			if (digits > 15 || frac > 15)
-				return -1;
-		} else if (*s == '.' && frac < 0) {
-			frac = 0;
-		} else {
+	if (nd == 0 || nd > 19)
+		return -1;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		int eneg = 0;
+
+		if (++p < end && (*p == '-' || *p == '+'))
+			eneg = *p++ == '-';
+		for (d = p, x = 0; p < end && (c = (unsigned)*p - '0') < 10 &&
+		    p - d < 4; p++)
+			x = x * 10 + (int)c;
+		if (p == d)
 			return -1;
-		}
+		e += eneg ? -x : x;
 	}
-	*out = (double)m / p10[frac < 0 ? 0 : frac];
-	if (neg)
-		*out = -*out;
+	if (p != end || m > (uint64_t)1 << 53 || e < -22 || e > 22)
+		return -1;
+	r = (double)(int64_t)m;
+	r = e < 0 ? r / p10[-e] : r * p10[e];
+	*out = neg ? -r : r;
 	return 0;
 }
 
-static double
+/* Out of line, so that the common path needs no stack frame. */
+static __attribute__((noinline)) double
 text_double(const char *s, size_t n)
 {
 	char small[64], *big = NULL, *p = small;
 	double d;
 
-	if (fast_decimal(s, n, &d) == 0)
+	if (fast_number(s, n, &d) == 0)
 		return d;
 	if (n >= sizeof(small))
 		p = big = core_xmemdup(s, n);
@@ -84,12 +98,34 @@ text_double(const char *s, size_t n)
 	return d;
 }
 
+/* The common case inline: a plain decimal, of up to 19 digits (so that
+ * 10^frac is exact too), else the whole of fast_number or strtod. */
 double
 core_value_double(const struct core_value *v)
 {
-	if (v->flags & CORE_VF_TEXT)
+	const unsigned char *p, *end, *d;
+	uint64_t m = 0;
+	unsigned c, nd, frac = 0;
+	double r;
+
+	if (!(v->flags & CORE_VF_TEXT))
+		return v->u.d;
+	p = (const unsigned char *)v->u.s;
+	end = p + v->len;
+	p += v->len && *p == '-';
+	for (d = p; p < end && (c = (unsigned)*p - '0') < 10; p++)
+		m = m * 10 + c;
+	nd = (unsigned)(p - d);
+	if (p < end && *p == '.') {
+		for (d = ++p; p < end && (c = (unsigned)*p - '0') < 10; p++)
+			m = m * 10 + c;
+		frac = (unsigned)(p - d);
+		nd += frac;
+	}
+	if (p != end || nd - 1 > 18 || m > (uint64_t)1 << 53)
 		return text_double(v->u.s, v->len);
-	return v->u.d;
+	r = (double)(int64_t)m / p10[frac];
+	return *v->u.s == '-' ? -r : r;
 }
 
 int
@@ -217,7 +253,14 @@ core_value_eq(const struct core_value *a, const struct core_value *b)
 		case CORE_STR:
 		case CORE_JSON:
 			return a->len == b->len &&
-			    memcmp(a->u.s, b->u.s, a->len) == 0;
+			    core_hash_eq(a->u.s, b->u.s, a->len);
+		case CORE_DOUBLE:
+			/* Same spelling, same number; else compare values. */
+			if ((a->flags & b->flags & CORE_VF_TEXT) &&
+			    a->len == b->len && core_hash_eq(a->u.s, b->u.s,
+			    a->len))
+				return 1;
+			break;
 		default:
 			break;
 		}
