@@ -75,6 +75,7 @@ void core_frame_put_end(struct core_frame_enc *e);
 struct core_frame_want {
 	uint32_t *idx;      /* the indexes of the values read, ascending */
 	uint32_t nidx;
+	int all;            /* most are read: decode them all */
 };
 
 struct core_frame_dec {

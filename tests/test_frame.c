@@ -508,11 +508,12 @@ Test(frame, lazy_decoder_leaves_unread_values_to_be_checked_later,
     .init = cr_redirect_stderr)
 {
 	static const char *const want[] = { "b" };
-	/* Schema 0 = ["a","b"]; a is number text "1x" (bad), b = int 3. */
+	/* Schema 0 = ["a","c","d","b"]; a is number text "1x" (bad), c and
+	 * d null, b = int 3. */
 	const unsigned char f[] = {
-		'S', 6, 0, 0, 0, 0, 2, 1, 'a', 1, 'b',
-		'D', 15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 2, '1', 'x',
-		3, 6
+		'S', 10, 0, 0, 0, 0, 4, 1, 'a', 1, 'c', 1, 'd', 1, 'b',
+		'D', 17, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 2, '1', 'x',
+		0, 0, 3, 6
 	};
 	const char *h = "#streamutils frames v1\n";
 	unsigned char buf[64];
@@ -527,21 +528,23 @@ Test(frame, lazy_decoder_leaves_unread_values_to_be_checked_later,
 	/* A full decoder refuses the frame... */
 	core_frame_dec_init(&d, 0);
 	core_frame_decode(&d, (const unsigned char *)h, strlen(h), 0, &ev);
-	cr_assert_eq(core_frame_decode(&d, f, sizeof(f), 1, &ev), 11);
-	core_frame_decode(&d, f + 11, sizeof(f) - 11, 1, &ev);
+	cr_assert_eq(core_frame_decode(&d, f, sizeof(f), 1, &ev), 15);
+	core_frame_decode(&d, f + 15, sizeof(f) - 15, 1, &ev);
 	cr_expect_eq(ev.kind, CORE_EV_BAD);
 	cr_expect_str_eq(ev.reason, "bad number text in data frame");
 	core_frame_dec_release(&d);
 	/* ...a lazy one that reads only b takes it... */
 	ev = decode_lazy(&d, buf, strlen(h) + sizeof(f), want, 1);
 	cr_assert_eq(ev.kind, CORE_EV_REC);
-	cr_expect_eq(ev.rec.v[1].type, CORE_INT);
-	cr_expect_eq(ev.rec.v[1].u.i, 3);
+	cr_expect_eq(ev.rec.v[3].type, CORE_INT);
+	cr_expect_eq(ev.rec.v[3].u.i, 3);
 	/* ...and reading a later finds it bad: null, and a warning. */
 	core_rec_full(&ev.rec);
 	cr_expect_eq(ev.rec.v[0].type, CORE_NULL);
 	cr_expect_eq(ev.rec.v[0].flags, 0);
-	cr_expect_eq(ev.rec.v[1].u.i, 3);
+	cr_expect_eq(ev.rec.v[1].type, CORE_NULL);
+	cr_expect_eq(ev.rec.v[1].flags, 0);
+	cr_expect_eq(ev.rec.v[3].u.i, 3);
 	core_frame_dec_release(&d);
 	fflush(stderr);
 	err = cr_get_redirected_stderr();
@@ -617,5 +620,35 @@ Test(frame, records_of_every_string_size_round_trip)
 	core_frame_dec_release(&d);
 	core_recb_release(&b);
 	free(big);
+	free(p);
+}
+
+Test(frame, lazy_decoder_reads_everything_when_it_wants_most)
+{
+	static const char *const want[] = { "i", "t", "s", "ts", "j" };
+	struct core_recb b;
+	struct core_rec r = sample(&b);
+	struct core_frame_dec d;
+	struct core_event ev;
+	struct mem m;
+	unsigned char *p;
+	size_t len, i;
+
+	mem_open(&m);
+	core_frame_put_header(&m.enc);
+	core_frame_put_rec(&m.enc, &r);
+	p = mem_bytes(&m, &len);
+	/* 5 of 8: stepping over 3 costs more than it saves. */
+	ev = decode_lazy(&d, p, len, want, 5);
+	cr_assert_eq(ev.kind, CORE_EV_REC);
+	cr_expect_eq(ev.rec.lazy, 0);
+	for (i = 0; i < r.schema->n; i++)
+		cr_expect(core_value_eq(&ev.rec.v[i], &r.v[i]), "field %zu", i);
+	core_frame_dec_release(&d);
+	/* 3 of 8: lazy. */
+	ev = decode_lazy(&d, p, len, want, 3);
+	cr_expect(ev.rec.lazy);
+	core_frame_dec_release(&d);
+	core_recb_release(&b);
 	free(p);
 }
