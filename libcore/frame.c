@@ -98,7 +98,7 @@ get_var(const unsigned char *p, const unsigned char *end, uint64_t *v)
 }
 
 /* JSON number syntax, checked without building a value. */
-static inline int
+static inline __attribute__((always_inline)) int
 is_number(const unsigned char *p, size_t n)
 {
 	const unsigned char *end = p + n;
@@ -735,7 +735,7 @@ skip_one(const unsigned char *q, const unsigned char *end)
 
 /* Decodes and checks values v[0..n) from *qp; *at is the value it
  * stopped at. */
-static enum vals_err
+static inline __attribute__((always_inline)) enum vals_err
 decode_all(uint32_t n, const unsigned char **qp, const unsigned char *end,
     struct core_value *vals, uint32_t *at)
 {

@@ -12,6 +12,7 @@
 #include "libcore/out.h"
 #include "libcore/writer.h"
 #include "tests/dec_dump.h"
+#include "tests/rng.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -373,17 +374,6 @@ Test(csv, lone_cr_ends_rows_within_one_line)
 	    "1: a=int:1 b=int:2\n"
 	    "1: a=str:\"x\" b=str:\"y\"\n"
 	    "2: a=int:3 b=int:4\n");
-}
-
-/* A seeded PRNG (splitmix64), so failures reproduce. */
-static uint64_t
-rnd(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
 }
 
 /*

@@ -9,16 +9,7 @@
 #include "libcore/buf.h"
 #include "libcore/dec.h"
 #include "tests/dec_dump.h"
-
-static uint64_t
-rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
+#include "tests/rng.h"
 
 /* Words that infer to every type, and random bytes around them. */
 static const char *const words[] = {

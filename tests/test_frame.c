@@ -64,6 +64,18 @@ sample(struct core_recb *b)
 	return r;
 }
 
+/* A stream of the header and r's frames; free it. */
+static unsigned char *
+encode_rec(const struct core_rec *r, size_t *len)
+{
+	struct mem m;
+
+	mem_open(&m);
+	core_frame_put_header(&m.enc);
+	core_frame_put_rec(&m.enc, r);
+	return mem_bytes(&m, len);
+}
+
 /* Decodes every frame of p[0..len); returns how many events of kind k. */
 static int
 count_kind(const unsigned char *p, size_t len, enum core_ev k,
@@ -115,14 +127,10 @@ Test(frame, record_round_trips_every_type)
 	struct core_rec r = sample(&b), *c;
 	struct core_frame_dec d;
 	struct core_event ev;
-	struct mem m;
 	unsigned char *p;
 	size_t len, off = 0, n, i;
 
-	mem_open(&m);
-	core_frame_put_header(&m.enc);
-	core_frame_put_rec(&m.enc, &r);
-	p = mem_bytes(&m, &len);
+	p = encode_rec(&r, &len);
 	core_frame_dec_init(&d, 0);
 	do {
 		n = core_frame_decode(&d, p + off, len - off, 1, &ev);
@@ -398,14 +406,10 @@ Test(frame, lazy_decoder_decodes_what_is_wanted_and_the_rest_on_demand)
 	struct core_rec r = sample(&b), *c;
 	struct core_frame_dec d;
 	struct core_event ev;
-	struct mem m;
 	unsigned char *p;
 	size_t len, i;
 
-	mem_open(&m);
-	core_frame_put_header(&m.enc);
-	core_frame_put_rec(&m.enc, &r);
-	p = mem_bytes(&m, &len);
+	p = encode_rec(&r, &len);
 	ev = decode_lazy(&d, p, len, want, 3);
 	cr_assert_eq(ev.kind, CORE_EV_REC, "%s", ev.kind == CORE_EV_BAD ?
 	    ev.reason : "");
@@ -464,10 +468,7 @@ Test(frame, lazy_decoder_passes_on_the_same_bytes)
 	unsigned char *p, *q;
 	size_t len, qlen;
 
-	mem_open(&m);
-	core_frame_put_header(&m.enc);
-	core_frame_put_rec(&m.enc, &r);
-	p = mem_bytes(&m, &len);
+	p = encode_rec(&r, &len);
 	ev = decode_lazy(&d, p, len, NULL, 0);
 	cr_assert_eq(ev.kind, CORE_EV_REC);
 	mem_open(&m);
@@ -630,14 +631,10 @@ Test(frame, lazy_decoder_reads_everything_when_it_wants_most)
 	struct core_rec r = sample(&b);
 	struct core_frame_dec d;
 	struct core_event ev;
-	struct mem m;
 	unsigned char *p;
 	size_t len, i;
 
-	mem_open(&m);
-	core_frame_put_header(&m.enc);
-	core_frame_put_rec(&m.enc, &r);
-	p = mem_bytes(&m, &len);
+	p = encode_rec(&r, &len);
 	/* 5 of 8: stepping over 3 costs more than it saves. */
 	ev = decode_lazy(&d, p, len, want, 5);
 	cr_assert_eq(ev.kind, CORE_EV_REC);

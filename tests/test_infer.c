@@ -9,6 +9,7 @@
 
 #include "libcore/json.h"
 #include "libcore/value.h"
+#include "tests/rng.h"
 
 /*
  * The reference: core_number_scan and core_value_infer as they were before
@@ -236,16 +237,6 @@ Test(json, number_scan_matches_reference_on_edge_cases)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		check_str(cases[i]);
-}
-
-static uint64_t
-rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
 }
 
 /* Random text over the bytes numbers are made of, and a few others. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "libcore/timefmt.h"
+#include "tests/rng.h"
 
 /*
  * Parses s[0..len) with memo m and without one; both must agree.  The text
@@ -128,16 +129,6 @@ Test(timefmt, memo_reads_consecutive_stamps_like_the_parser)
 		prev = ns;
 	}
 	core_timefmt_release(&tf);
-}
-
-static uint64_t
-rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
 }
 
 /*
