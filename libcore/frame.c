@@ -460,7 +460,8 @@ core_frame_dec_want(struct core_frame_dec *d,
 
 	free(d->want);
 	d->want = core_xcalloc(n ? n : 1, sizeof(*d->want));
-	memcpy(d->want, want, n * sizeof(*want));
+	if (n)
+		memcpy(d->want, want, n * sizeof(*want));
 	d->nwant = n;
 	d->lazy = 1;
 	for (i = 0; i < d->capmap; i++)

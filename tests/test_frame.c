@@ -389,7 +389,8 @@ decode_lazy(struct core_frame_dec *d, const unsigned char *p, size_t len,
 	for (i = 0; i < nwant; i++)
 		w[i] = core_sym_str(want[i]);
 	core_frame_dec_init(d, 0);
-	core_frame_dec_want(d, w, nwant);
+	/* Wanting nothing may come as NULL (stream-window does that). */
+	core_frame_dec_want(d, nwant ? w : NULL, nwant);
 	do {
 		memset(&ev, 0, sizeof(ev));
 		n = core_frame_decode(d, p + off, len - off, 1, &ev);
