@@ -99,6 +99,7 @@ struct source {
 	struct core_wmgen *gen;   /* one per feed */
 	int64_t wm_out;           /* last watermark written */
 	int64_t wm_step;
+	int64_t wm_next;         /* the first multiple of wm_step past wm_out */
 	struct core_xform *x;
 	int64_t last_input;       /* monotonic ns of the last read */
 	struct core_timer idle_timer, progress_timer, stop_timer;
@@ -299,18 +300,21 @@ watermark(struct source *s)
 	return any ? wm : CORE_WM_MIN;
 }
 
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	return a / b - (a % b != 0 && (a < 0) != (b < 0));
-}
-
 static void
 emit_wm(struct source *s, int64_t wm)
 {
 	if (wm > s->wm_out) {
 		s->wm_out = wm;
 		core_writer_wm(s->t.w, wm);
+		/* The next multiple of the step: step_wm compares with it
+		 * instead of dividing for every record. */
+		if (s->wm_step > 0 && wm != CORE_WM_MAX) {
+			int64_t r = wm % s->wm_step;
+
+			if (r < 0)
+				r += s->wm_step;
+			s->wm_next = core_sat_add(wm, s->wm_step - r);
+		}
 	}
 }
 
@@ -327,7 +331,7 @@ step_wm(struct source *s, int64_t wm)
 	if (wm <= s->wm_out)
 		return;
 	if (s->wm_step > 0 && s->wm_out != CORE_WM_MIN && wm != CORE_WM_MAX &&
-	    floor_div(wm, s->wm_step) == floor_div(s->wm_out, s->wm_step))
+	    wm < s->wm_next)
 		return;
 	emit_wm(s, wm);
 }

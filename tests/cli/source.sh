@@ -71,6 +71,14 @@ testing "--watermark-step: one watermark per step crossed, or per record with 0"
 watermark 2023-11-14T22:13:20Z
 watermark +inf"
 
+testing "--watermark-step before the epoch: steps are multiples of it, not of time since the first record" \
+	"printf 't,v\n-250,1\n-150,2\n-120,3\n-50,4\n50,5\n' | stream-source -f csv -t t:epoch_ms -d 0 --watermark-step 100ms | stream-sink -o trace | grep '^watermark'" \
+	'watermark 1969-12-31T23:59:59.750Z
+watermark 1969-12-31T23:59:59.850Z
+watermark 1969-12-31T23:59:59.950Z
+watermark 1970-01-01T00:00:00.050Z
+watermark +inf'
+
 testing "several files are read in order" \
 	"printf '{\"f\":2}\n' > b; stream-source input b - | stream-sink" \
 	'{"f":1}
