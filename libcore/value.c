@@ -36,7 +36,7 @@ static const double p10[] = {
 	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
 };
 
-static int
+static inline int
 fast_number(const char *s, size_t n, double *out)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n, *d;
@@ -78,54 +78,28 @@ fast_number(const char *s, size_t n, double *out)
 	return 0;
 }
 
-/* Out of line, so that the common path needs no stack frame. */
-static __attribute__((noinline)) double
-text_double(const char *s, size_t n)
+/* Number text as a double: exact and inline for plain decimals of up to 19
+ * digits below 2^53 with a power of ten up to 22 (fast_number), else
+ * strtod. */
+double
+core_value_double(const struct core_value *v)
 {
 	char small[64], *big = NULL, *p = small;
 	double d;
 
-	if (fast_number(s, n, &d) == 0)
+	if (!(v->flags & CORE_VF_TEXT))
+		return v->u.d;
+	if (fast_number(v->u.s, v->len, &d) == 0)
 		return d;
-	if (n >= sizeof(small))
-		p = big = core_xmemdup(s, n);
+	if (v->len >= sizeof(small))
+		p = big = core_xmemdup(v->u.s, v->len);
 	else {
-		memcpy(small, s, n);
-		small[n] = '\0';
+		memcpy(small, v->u.s, v->len);
+		small[v->len] = '\0';
 	}
 	d = strtod(p, NULL);
 	free(big);
 	return d;
-}
-
-/* The common case inline: a plain decimal, of up to 19 digits (so that
- * 10^frac is exact too), else the whole of fast_number or strtod. */
-double
-core_value_double(const struct core_value *v)
-{
-	const unsigned char *p, *end, *d;
-	uint64_t m = 0;
-	unsigned c, nd, frac = 0;
-	double r;
-
-	if (!(v->flags & CORE_VF_TEXT))
-		return v->u.d;
-	p = (const unsigned char *)v->u.s;
-	end = p + v->len;
-	p += v->len && *p == '-';
-	for (d = p; p < end && (c = (unsigned)*p - '0') < 10; p++)
-		m = m * 10 + c;
-	nd = (unsigned)(p - d);
-	if (p < end && *p == '.') {
-		for (d = ++p; p < end && (c = (unsigned)*p - '0') < 10; p++)
-			m = m * 10 + c;
-		frac = (unsigned)(p - d);
-		nd += frac;
-	}
-	if (p != end || nd - 1 > 18 || m > (uint64_t)1 << 53)
-		return text_double(v->u.s, v->len);
-	r = (double)(int64_t)m / p10[frac];
-	return *v->u.s == '-' ? -r : r;
 }
 
 int
