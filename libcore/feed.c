@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "libcore/err.h"
+#include "libcore/sched.h"
 
 #define FOLLOW_SAFETY_NS (1000LL * 1000 * 1000)
 #define FOLLOW_POLL_NS (20LL * 1000 * 1000)
@@ -110,6 +111,7 @@ pump(struct core_feed *f)
 				    f->in.name);
 			}
 			if (n > 0) {
+				core_sched_read((size_t)n);
 				f->arrival = core_now_real();
 				f->arrival_mono = core_now_mono();
 			}

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "libcore/sched.h"
 #include "libcore/xalloc.h"
 
 struct fdwatch {
@@ -374,6 +375,7 @@ core_loop_run(struct core_loop *l)
 {
 	size_t i, n;
 	int r, timeout, busy;
+	int64_t slept;
 
 	while (!l->stop) {
 		busy = any_work(l);
@@ -396,7 +398,16 @@ core_loop_run(struct core_loop *l)
 				if (d > (int64_t)1 << 40)
 					timeout = 1 << 30;
 			}
+			/* In bulk mode, wake up once the input has been quiet
+			 * long enough to go back to live (sched.h), so that the
+			 * next record does not find us still batching. */
+			if (core_sched_mode() == CORE_SCHED_BULK_MODE &&
+			    (timeout < 0 ||
+			    timeout > CORE_SCHED_QUIET_NS / 1000000))
+				timeout = (int)(CORE_SCHED_QUIET_NS / 1000000);
+			slept = core_now_mono();
 			r = poll(l->pfd, (nfds_t)l->nfd, timeout);
+			core_sched_slept(core_now_mono() - slept);
 		}
 		if (r < 0 && errno != EINTR)
 			break;
