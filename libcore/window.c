@@ -2,6 +2,8 @@
 /* Window arithmetic: which event-time windows a timestamp falls in. */
 #include "libcore/window.h"
 
+#include <string.h>
+
 #include "libcore/wm.h"
 
 static int64_t
@@ -79,5 +81,38 @@ core_win_assign(const struct core_winspec *w, int64_t t,
 		out[n].retain = CORE_WM_MIN;
 		n++;
 	}
+	return n;
+}
+
+/* The memo missed: the arithmetic, remembered for the next time. */
+size_t
+core_win_assign_remember(const struct core_winspec *w, struct core_winmemo *m,
+    int64_t t, struct core_window *out, size_t cap)
+{
+	int64_t last, lo, hi, xs, xe;
+	size_t n, i;
+
+	n = core_win_assign(w, t, out, cap);
+	last = core_win_floor(w, t);
+	/* Near the ends of the int64 range windows are clipped: no memo. */
+	if (n == 0 || n > CORE_WINMEMO_MAX || cap < core_win_per_time(w) ||
+	    last == INT64_MIN ||
+	    __builtin_add_overflow(last, w->slide, &hi))
+		return n;
+	for (i = 0; i < n; i++)
+		if (out[i].end < hi)
+			hi = out[i].end;
+	/* The next window before the earliest one holding t ended at or
+	 * below t; if after the floor, the memo starts there. */
+	lo = last;
+	if (!__builtin_sub_overflow(out[0].start, w->slide, &xs) &&
+	    !__builtin_add_overflow(xs, w->size, &xe) && xe > lo)
+		lo = xe;
+	if (!(lo <= t && t < hi))
+		return n;
+	m->lo = lo;
+	m->hi = hi;
+	m->n = n;
+	memcpy(m->w, out, n * sizeof(*out));
 	return n;
 }

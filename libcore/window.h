@@ -42,4 +42,36 @@ size_t core_win_per_time(const struct core_winspec *w);
 /* end of the window starting at start, saturating at INT64_MAX. */
 int64_t core_win_end(const struct core_winspec *w, int64_t start);
 
+/*
+ * core_win_assign through a memo of the last answer: the windows of t are
+ * the same for every time from the latest window end at or below t (or
+ * the floor of t on the grid, if later) up to the first end above it or
+ * the next grid step.  Records come mostly in order of time and the
+ * arithmetic costs divisions, so most records take the memo.  Zero the
+ * memo before first use (and after changing the winspec).
+ */
+#define CORE_WINMEMO_MAX 16
+struct core_winmemo {
+	int64_t lo, hi;    /* the memo holds for lo <= t < hi */
+	size_t n;
+	struct core_window w[CORE_WINMEMO_MAX];
+};
+
+size_t core_win_assign_remember(const struct core_winspec *w,
+    struct core_winmemo *m, int64_t t, struct core_window *out, size_t cap);
+
+static inline size_t
+core_win_assign_memo(const struct core_winspec *w, struct core_winmemo *m,
+    int64_t t, struct core_window *out, size_t cap)
+{
+	size_t i;
+
+	if (t >= m->lo && t < m->hi && m->n <= cap) {
+		for (i = 0; i < m->n; i++)    /* mostly one: no call */
+			out[i] = m->w[i];
+		return m->n;
+	}
+	return core_win_assign_remember(w, m, t, out, cap);
+}
+
 #endif

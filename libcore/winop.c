@@ -51,6 +51,8 @@ struct core_winop {
 	int64_t max_seen;
 	int64_t wm;              /* input watermark */
 	int64_t wm_out;          /* last watermark written */
+	struct core_winmemo memo;  /* the last record's windows */
+	size_t per;              /* windows per time, at most */
 	/* session and count windows */
 	struct core_kmap *keys;
 	struct pending **heap;   /* sessions by end, lazily deleted */
@@ -199,11 +201,11 @@ static void
 grid_rec(struct core_winop *w, const struct core_rec *r)
 {
 	struct core_window win[64], *ws = win;
-	size_t n, i, per = core_win_per_time(&w->ws);
+	size_t n, i, per = w->per;
 
 	if (per > 64)
 		ws = core_xcalloc(per, sizeof(*ws));
-	n = core_win_assign(&w->ws, r->time, ws, per);
+	n = core_win_assign_memo(&w->ws, &w->memo, r->time, ws, per);
 	if (r->time > w->max_seen)
 		w->max_seen = r->time;
 	for (i = 0; i < n; i++) {
@@ -871,6 +873,8 @@ core_winop_new(const struct core_winop_opts *o, struct core_writer *out,
 		free(w);
 		return NULL;
 	}
+	if (o->kind == CORE_WIN_GRID)
+		w->per = core_win_per_time(&w->ws);
 	w->keys = core_kmap_new(w->o.by->n, sizeof(struct keystate));
 	w->kv = core_xcalloc(w->o.by->n + 1, sizeof(*w->kv));
 	w->wm = w->wm_out = CORE_WM_MIN;
