@@ -45,11 +45,8 @@ set(enum core_sched_mode m)
 void
 core_sched_read(size_t n)
 {
-	enum core_sched_mode m;
+	enum core_sched_mode m = core_sched_after_read(core_sched_mode(), n);
 
-	if (!inited)
-		init();
-	m = core_sched_after_read(mode, n);
 	if (m != mode)
 		set(m);
 }
@@ -57,11 +54,8 @@ core_sched_read(size_t n)
 void
 core_sched_slept(int64_t ns)
 {
-	enum core_sched_mode m;
+	enum core_sched_mode m = core_sched_after_sleep(core_sched_mode(), ns);
 
-	if (!inited)
-		init();
-	m = core_sched_after_sleep(mode, ns);
 	if (m != mode)
 		set(m);
 }
