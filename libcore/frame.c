@@ -296,13 +296,16 @@ put_values(unsigned char *p, const struct core_value *vals, size_t from,
 			break;
 		case CORE_DOUBLE:
 			if (v->flags & CORE_VF_TEXT) {
-				if (v->len > budget)
+				const uint32_t len = v->len;
+				const char *str = v->u.s;
+
+				if (len > budget)
 					return NULL;
-				budget -= v->len;
+				budget -= len;
 				*p++ = CORE_TAG_NUMTEXT;
-				p = put_var(p, v->len);
-				copy_bytes(p, v->u.s, v->len);
-				p += v->len;
+				p = put_var(p, len);
+				copy_bytes(p, str, len);
+				p += len;
 			} else {
 				*p++ = CORE_TAG_DOUBLE;
 				memcpy(p, &v->u.d, 8);
@@ -314,16 +317,21 @@ put_values(unsigned char *p, const struct core_value *vals, size_t from,
 			p = put_u64(p, (uint64_t)v->u.i);
 			break;
 		case CORE_STR:
-		case CORE_JSON:
-			if (v->len > budget)
+		case CORE_JSON: {
+			/* Locals: the byte stores below may alias *v. */
+			const uint32_t len = v->len;
+			const char *str = v->u.s;
+
+			if (len > budget)
 				return NULL;
-			budget -= v->len;
+			budget -= len;
 			*p++ = v->type == CORE_STR ? CORE_TAG_STR :
 			    CORE_TAG_JSON;
-			p = put_var(p, v->len);
-			copy_bytes(p, v->u.s, v->len);
-			p += v->len;
+			p = put_var(p, len);
+			copy_bytes(p, str, len);
+			p += len;
 			break;
+		}
 		}
 	}
 	return p;
