@@ -326,8 +326,14 @@ rfc3339_tail(const struct core_time_memo *m, const char *s, size_t len,
 {
 	const char *p = s + MEMO_KEY, *e = s + len;
 	int64_t frac, off = 0;
-	int sec;
+	int sec, ms;
 
+	/* The usual tail of a log stamp, ":SS.mmmZ", at once. */
+	if (len == MEMO_KEY + 8 && p[0] == ':' && p[3] == '.' && p[7] == 'Z' &&
+	    (sec = two(p + 1)) >= 0 && sec < 60 && (ms = two(p + 4)) >= 0 &&
+	    (unsigned)((unsigned char)p[6] - '0') <= 9)
+		return secs_to_ns(m->base + sec, (int64_t)(ms * 10 + (p[6] -
+		    '0')) * 1000000, ns);
 	p = parse_sec(p, e, 1, &sec, &frac);
 	if (p == NULL)
 		return -1;
