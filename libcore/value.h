@@ -142,7 +142,10 @@ core_value_infer_to(struct core_value *v, const char *s, size_t len)
 		return;
 	}
 	c = (unsigned char)s[0];
-	if ((unsigned)(c - '0') < 10 || c == '-') {
+	/* A number also ends with a digit: "2024-03-01T00:00Z" is not
+	 * scanned at all. */
+	if (((unsigned)(c - '0') < 10 || c == '-') &&
+	    (unsigned)((unsigned char)s[len - 1] - '0') < 10) {
 		if (core_number_scan(s, len, v))
 			return;
 	} else if (c == 't') {
