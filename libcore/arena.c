@@ -40,9 +40,11 @@ core_arena_reset(struct core_arena *a)
 {
 	struct core_arena_chunk *c, *n, *keep = NULL;
 
-	/* Nothing handed out since the last reset: nothing to do. */
-	if (a->head && a->head->next == NULL && a->cur == a->head->data)
+	/* One chunk (the steady state): start it again. */
+	if (a->head && a->head->next == NULL) {
+		a->cur = a->head->data;
 		return;
+	}
 	/* Keep the biggest chunk so that a steady load stops allocating. */
 	for (c = a->head; c; c = n) {
 		n = c->next;

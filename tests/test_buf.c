@@ -65,6 +65,33 @@ Test(arena, allocations_are_aligned_and_distinct)
 	core_arena_release(&a);
 }
 
+/* A reset starts the arena's chunk again: a steady load reuses the same
+ * memory (one chunk: the fast path; several: the biggest is kept). */
+Test(arena, reset_reuses_the_memory)
+{
+	struct core_arena a;
+	char *first, *p;
+	int i;
+
+	core_arena_init(&a);
+	first = core_arena_alloc(&a, 100);
+	for (i = 0; i < 3; i++) {
+		core_arena_alloc(&a, 1000);
+		core_arena_reset(&a);
+		p = core_arena_alloc(&a, 100);
+		cr_assert_eq(p, first, "round %d: the chunk was not reused", i);
+	}
+	/* Grow to a second, bigger chunk: after the reset, that one. */
+	core_arena_alloc(&a, 1 << 20);
+	core_arena_reset(&a);
+	p = core_arena_alloc(&a, 100);
+	cr_assert_neq(p, first);
+	memset(core_arena_alloc(&a, (1 << 20) - 200), 7, (1 << 20) - 200);
+	core_arena_reset(&a);
+	cr_assert_eq(core_arena_alloc(&a, 100), p);
+	core_arena_release(&a);
+}
+
 Test(cli, split_list)
 {
 	size_t n;
