@@ -26,8 +26,8 @@ else
 	testing "bulk input switches to SCHED_BATCH, quiet input back" \
 		"$H
 		stream-sink -o csv < in > out 2>err & k=\$!
-		stream-source -f csv big.csv > in & s=\$!
 		echo before: \$(pol \$k)
+		stream-source -f csv big.csv > in & s=\$!
 		echo backlog: \$(waitpol \$k 3)
 		cat <&4 > /dev/null & c=\$!
 		wait \$s
